@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgilePlanner.WebApp.Tests.Infrastructure;
+
+/// <summary>
+/// The web app with its built-in sandbox, in memory, on a data directory of its own that is deleted afterwards.
+/// Every log line is captured (<see cref="Logs"/>) and copied to the running test's output.
+/// </summary>
+public class AgilePlannerAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public AgilePlannerAppFactory()
+        : this(Path.Combine(Path.GetTempPath(), "agileplanner-tests", Guid.NewGuid().ToString("N")), ownsDataDirectory: true)
+    {
+    }
+
+    /// <summary>A host on an existing data directory, as a restarted process or a second instance would be.</summary>
+    public AgilePlannerAppFactory(string dataDirectory, bool ownsDataDirectory = false)
+    {
+        DataDirectory = dataDirectory;
+        OwnsDataDirectory = ownsDataDirectory;
+        _settings["DataDirectory"] = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public bool OwnsDataDirectory { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>Sets a configuration value (<c>"AgilePlanner:Scopes"</c>) before the host starts.</summary>
+    public AgilePlannerAppFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Extra service registrations, applied after the app's own (to swap in fakes).</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services => ConfigureTestServices?.Invoke(services));
+    }
+
+    /// <summary>A client that does not follow redirects and keeps cookies, as a browser session would.</summary>
+    public HttpClient CreateBrowser() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (OwnsDataDirectory)
+        {
+            TryDelete(DataDirectory);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing background task; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+/// <summary>Records every log line of a host, formatted with its exception, and echoes it to the test output.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>All captured text, one line an event.</summary>
+    public string AllText => string.Join('\n', _lines);
+
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
+
+    public void Dispose()
+    {
+    }
+
+    private void Add(string line)
+    {
+        _lines.Enqueue(line);
+        try
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // Logged after the test finished.
+        }
+    }
+
+    private sealed class CapturingLogger(string category, LogCapture owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var text = $"{logLevel} {category}[{eventId.Id}]: {formatter(state, exception)}";
+            if (exception is not null)
+            {
+                text += $"\n{exception}";
+            }
+            owner.Add(text);
+        }
+    }
+}

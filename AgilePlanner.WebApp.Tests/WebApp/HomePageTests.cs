@@ -1,0 +1,25 @@
+using System.Net;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+
+namespace AgilePlanner.WebApp.Tests.WebApp;
+
+public sealed class HomePageTests : IAsyncLifetime
+{
+    private readonly AgilePlannerAppFactory _app = new();
+
+    [Fact]
+    public async Task Home_page_names_the_app()
+    {
+        using var browser = _app.CreateBrowser();
+
+        using var response = await browser.GetAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("Agile Planner Connect", page.QuerySelector("h1")?.TextContent);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

@@ -1,0 +1,38 @@
+using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp.Hosting;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Structured logs from the Serilog section of appsettings.
+builder.AddLogging();
+
+// One folder for what must survive a restart: the sandbox database and the Data Protection keys.
+var dataDirectory = DataDirectory.Resolve(builder);
+builder.AddPersistentDataProtection(dataDirectory);
+
+// The built-in Agile Planner, on unless Sandbox:Enabled is false.
+builder.AddAgilePlannerSandbox(dataDirectory);
+
+// MVC: controllers and views, one folder a feature.
+builder.Services.AddControllersWithViews().AddFeatureFolders();
+
+var app = builder.Build();
+
+// One log line a request.
+app.UseSerilogRequestLogging();
+
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+// The sandbox under /sandbox, then the app's own pages.
+app.MapAgilePlannerSandbox();
+app.MapControllers();
+
+app.Run();
+
+/// <summary>The entry point, public for the test host.</summary>
+public partial class Program;
