@@ -1,0 +1,25 @@
+-- Many signed-in users browsing: each request takes the next session cookie and, once every session has
+-- had a turn, the next page, so every session visits every page. Args: the cookie file, then the paths.
+dofile(os.getenv("BENCH_WRK_DIR") .. "/report.lua")
+
+function init(args)
+  cookies = {}
+  for line in io.lines(args[1]) do
+    if #line > 0 then
+      table.insert(cookies, line)
+    end
+  end
+  paths = {}
+  for i = 2, #args do
+    table.insert(paths, args[i])
+  end
+  -- Threads start at different sessions so they do not walk in step.
+  turn = id * 7919
+end
+
+function request()
+  turn = turn + 1
+  local cookie = cookies[(turn % #cookies) + 1]
+  local path = paths[(math.floor(turn / #cookies) % #paths) + 1]
+  return wrk.format("GET", path, { ["Host"] = wrk.headers["Host"], ["Cookie"] = cookie })
+end
