@@ -36,7 +36,7 @@ class App:
 
     def __init__(self, name, directory, assembly, arguments=(), environment=None):
         self.name = name
-        self.directory = directory
+        self.directory = os.path.abspath(directory)
         self.assembly = assembly
         self.arguments = list(arguments)
         self.environment = environment or {}
