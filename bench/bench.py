@@ -344,6 +344,7 @@ class Bench:
                 f"http://{HOST}:{self.webapp.port}/account",
                 connections,
                 seconds,
+                headers=[f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"],
                 script="sessions.lua",
                 script_args=[cookie_file, "/account", self.project_page],
             )
@@ -587,11 +588,14 @@ def machine():
         "dotnet": subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip(),
         "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip(),
         "commit": commit.stdout.strip(),
+        # Other work on this shared machine skews every figure; ratios of interleaved runs much less.
+        "load_average_at_end": os.getloadavg(),
     }
 
 
 def main():
     settings = Settings()
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     bench = Bench(settings)
     bench.run()
     seconds = time.time() - settings.started

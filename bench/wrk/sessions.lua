@@ -3,10 +3,16 @@
 dofile(os.getenv("BENCH_WRK_DIR") .. "/report.lua")
 
 function init(args)
-  cookies = {}
+  -- One header set a session: wrk's own (-H) plus that session's cookie.
+  sessions = {}
   for line in io.lines(args[1]) do
     if #line > 0 then
-      table.insert(cookies, line)
+      local headers = {}
+      for name, value in pairs(wrk.headers) do
+        headers[name] = value
+      end
+      headers["Cookie"] = line
+      table.insert(sessions, headers)
     end
   end
   paths = {}
@@ -19,7 +25,7 @@ end
 
 function request()
   turn = turn + 1
-  local cookie = cookies[(turn % #cookies) + 1]
-  local path = paths[(math.floor(turn / #cookies) % #paths) + 1]
-  return wrk.format("GET", path, { ["Host"] = wrk.headers["Host"], ["Cookie"] = cookie })
+  local headers = sessions[(turn % #sessions) + 1]
+  local path = paths[(math.floor(turn / #sessions) % #paths) + 1]
+  return wrk.format("GET", path, headers)
 end
