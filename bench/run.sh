@@ -23,6 +23,8 @@ export BENCH_SESSIONS=${BENCH_SESSIONS:-64}             # signed-in sessions in 
 export BENCH_COLD_STARTS=${BENCH_COLD_STARTS:-5}        # cold starts of each app
 export BENCH_SIGNINS=${BENCH_SIGNINS:-10}               # sign-ins per run of the sign-in figure
 export BENCH_MODE=${BENCH_MODE:-full}
+# Extra `dotnet publish` arguments for both apps alike, to try a build setting (e.g. -p:PublishReadyToRun=true).
+read -r -a publish_args <<<"${BENCH_PUBLISH_ARGS:-}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # wrk from Debian's packages: the load generator for every throughput and latency figure.
@@ -37,7 +39,7 @@ out=bench/out
 mkdir -p "$out"
 
 echo "publishing the web app (Release) to $out/webapp"
-dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj -c Release -o "$out/webapp" --nologo -v quiet \
+dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj -c Release -o "$out/webapp" --nologo -v quiet "${publish_args[@]}" \
   >"$out/publish-webapp.log" 2>&1 || { cat "$out/publish-webapp.log"; exit 1; }
 
 # The baseline app: `dotnet new mvc`, generated outside the repo so none of the repo's build settings apply.
@@ -47,7 +49,7 @@ echo "generating and publishing the dotnet new mvc template (Release) to $out/te
 dotnet new mvc -o "$template_src/TemplateApp" --no-restore >"$out/publish-template.log" 2>&1 \
   || { cat "$out/publish-template.log"; exit 1; }
 cp global.json "$template_src/"
-dotnet publish "$template_src/TemplateApp/TemplateApp.csproj" -c Release -o "$out/template" --nologo -v quiet \
+dotnet publish "$template_src/TemplateApp/TemplateApp.csproj" -c Release -o "$out/template" --nologo -v quiet "${publish_args[@]}" \
   >>"$out/publish-template.log" 2>&1 || { cat "$out/publish-template.log"; exit 1; }
 
 export BENCH_STARTED=$started
