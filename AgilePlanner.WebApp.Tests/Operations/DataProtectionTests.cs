@@ -54,24 +54,26 @@ public sealed class DataProtectionTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/data", false, false)]
-    [InlineData("/data", true, true)]
-    [InlineData("/data/keys", true, true)]
-    [InlineData("/database", true, false)]
-    [InlineData("/my data", false, true)]
-    public void A_data_directory_is_on_a_volume_only_when_a_mount_other_than_root_holds_it(string path, bool dataMounted, bool expected)
+    [InlineData("/data", null, false)]
+    [InlineData("/data", "/var/lib/containers/storage/volumes/agileplanner-data/_data", true)]
+    [InlineData("/data/keys", "/var/lib/docker/volumes/agileplanner-data/_data", true)]
+    [InlineData("/data", "/home/ada/agileplanner", true)]
+    [InlineData("/data", "/var/lib/containers/storage/volumes/ec89e866bc7a0d67f99b6a20fc18632b6b91004b8b35bf69086d1ea0c3c5dc03/_data", false)]
+    [InlineData("/database", "/var/lib/docker/volumes/agileplanner-data/_data", false)]
+    [InlineData("/my data", null, true)]
+    public void A_data_directory_outlives_the_container_only_on_a_named_volume_or_bind_mount(string path, string? dataSource, bool expected)
     {
         var mountInfo = """
             1101 1000 0:52 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/containers/l/A
             1102 1101 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
             1103 1101 8:1 /srv/shared /my\040data rw,relatime - ext4 /dev/sda1 rw
             """;
-        if (dataMounted)
+        if (dataSource is not null)
         {
-            mountInfo += "\n1104 1101 8:1 /var/lib/containers/storage/volumes/agileplanner-data/_data /data rw,relatime - ext4 /dev/sda1 rw";
+            mountInfo += $"\n1104 1101 8:1 {dataSource} /data rw,relatime - ext4 /dev/sda1 rw";
         }
 
-        Assert.Equal(expected, DataDirectory.IsOnOwnMount(path, mountInfo));
+        Assert.Equal(expected, DataDirectory.IsKeptOutsideContainer(path, mountInfo));
     }
 
     private static IDataProtector Protector(AgilePlannerAppFactory app) =>
