@@ -27,7 +27,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 base=http://localhost:$port
 
 cleanup() {
-  "${docker[@]}" rm -f "$container" "$container-novolume" >/dev/null 2>&1 || true
+  "${docker[@]}" rm -f -v "$container" "$container-novolume" >/dev/null 2>&1 || true
   "${docker[@]}" volume rm -f "$volume" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
