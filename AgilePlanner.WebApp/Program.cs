@@ -19,6 +19,9 @@ builder.AddHealthEndpoints(dataDirectory);
 // The built-in Agile Planner, on unless Sandbox:Enabled is false.
 builder.AddAgilePlannerSandbox(dataDirectory);
 
+// Brotli or gzip for pages and static files (not over HTTPS: BREACH).
+builder.AddResponseCompression();
+
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();
 
