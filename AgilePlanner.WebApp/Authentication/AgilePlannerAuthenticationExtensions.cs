@@ -15,6 +15,6 @@ public static class AgilePlannerAuthenticationExtensions
     {
         builder.Services.TryAddSingleton<AgilePlannerTokenClient>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AgilePlannerAuthenticationOptions>, AgilePlannerPostConfigureOptions>());
-        return builder.AddRemoteScheme<AgilePlannerAuthenticationOptions, AgilePlannerAuthenticationHandler>(scheme, displayName, configure);
+        return builder.AddOAuth<AgilePlannerAuthenticationOptions, AgilePlannerAuthenticationHandler>(scheme, displayName, configure);
     }
 }
