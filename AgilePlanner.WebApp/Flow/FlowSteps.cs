@@ -139,13 +139,16 @@ public static class FlowSteps
             Reason = response.ReasonPhrase,
             Headers = Headers(response.Headers, response.Content.Headers, options),
         };
-        // Buffered so the caller still reads the whole body after it was recorded.
-        await response.Content.LoadIntoBufferAsync(cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        message.BodyBytes = bytes.Length;
-        if (bytes.Length > 0)
+        var (prefix, complete) = await CapturedContent.CaptureAsync(response, cancellationToken);
+        message.BodyBytes = complete ? prefix.Length : response.Content.Headers.ContentLength ?? prefix.Length;
+        if (prefix.Length > 0)
         {
-            SetText(message, Encoding.UTF8.GetString(bytes), secrets, options);
+            SetText(message, Encoding.UTF8.GetString(prefix), secrets, options);
+        }
+        if (!complete)
+        {
+            message.BodyTruncated = true;
+            message.BodyIsJson = false;
         }
         return message;
     }
@@ -167,7 +170,7 @@ public static class FlowSteps
         }
         else
         {
-            SetBody(message, Masking.Scrub(text, secrets), isJson: false, options);
+            SetBody(message, Masking.MaskSecretPairs(Masking.Scrub(text, secrets)), isJson: false, options);
         }
     }
 

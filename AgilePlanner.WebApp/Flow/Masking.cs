@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace AgilePlanner.WebApp.Flow;
 
@@ -9,7 +10,7 @@ namespace AgilePlanner.WebApp.Flow;
 /// The one place that decides how a secret looks on a page: the first 4 and last 4 characters of a long value,
 /// nothing at all of a short one. Used by the flow inspector and the API console alike.
 /// </summary>
-public static class Masking
+public static partial class Masking
 {
     /// <summary>What a fully hidden value looks like.</summary>
     public const string Hidden = "••••••••";
@@ -167,6 +168,16 @@ public static class Masking
         }
         return text;
     }
+
+    /// <summary>
+    /// Masks <c>"access_token": "..."</c> and <c>refresh_token=...</c> pairs in text that could not be parsed
+    /// (a truncated or malformed body), so a secret is hidden even when its structure is not understood.
+    /// </summary>
+    public static string MaskSecretPairs(string text) =>
+        SecretPair().Replace(text, match => match.Groups["lead"].Value + Mask(match.Groups["value"].Value));
+
+    [GeneratedRegex("""(?<lead>"?\b(?:access_token|refresh_token|id_token|token|code|code_verifier|client_secret|password)"?\s*[:=]\s*"?)(?<value>[^"&\s,}]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretPair();
 
     private static void MaskNode(JsonNode? node)
     {
