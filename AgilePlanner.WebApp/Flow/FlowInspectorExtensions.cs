@@ -22,11 +22,10 @@ public static class FlowInspectorExtensions
             .Validate(options => options.MaxSteps >= 5 && options.MaxBodyChars >= 256 && options.MaxValueChars >= 64, "FlowInspector limits are too small to show a flow.");
         services.TryAddSingleton<FlowRecorder>();
         services.TryAddTransient<FlowRecordingHandler>();
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new FlowRecordingOAuthEvents<TOptions>(
-            scheme,
-            provider.GetRequiredService<FlowRecorder>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<FlowRecorder>>()));
+        services.TryAddSingleton<FlowEventTargets>();
+        services.TryAddScoped<FlowRecordingOAuthEvents>();
+        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider =>
+            new FlowRecordingOAuthEventsSetup<TOptions>(scheme, provider.GetRequiredService<FlowEventTargets>()));
         services.AddTransient<IStartupFilter, FlowCallbackStartupFilter>();
         foreach (var name in httpClientNames)
         {
