@@ -1,4 +1,5 @@
 using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp;
 using AgilePlanner.WebApp.Hosting;
 using Serilog;
 
@@ -14,6 +15,9 @@ builder.AddPersistentDataProtection(dataDirectory);
 // The built-in Agile Planner, on unless Sandbox:Enabled is false.
 builder.AddAgilePlannerSandbox(dataDirectory);
 
+// The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
+builder.AddAgilePlannerClient();
+
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();
 
@@ -21,6 +25,9 @@ var app = builder.Build();
 
 // One log line a request.
 app.UseSerilogRequestLogging();
+
+// Friendly error pages (never a stack trace) and security headers on every page of the app.
+app.UseAgilePlannerPages();
 
 app.UseStaticFiles();
 app.UseRouting();
