@@ -2,10 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AgilePlanner.WebApp.Flow;
 
-/// <summary>The "See the flow" link in the layout, shown while this browser has a recorded flow.</summary>
+/// <summary>The layout's links to the flow inspector (while this browser has a recorded flow) and the API console (while connected).</summary>
 public sealed class FlowLinkViewComponent(FlowRecorder recorder) : ViewComponent
 {
     // Only the cookie is checked, which expires with the record, so pages pay no cache lookup for the link.
-    public IViewComponentResult Invoke() =>
-        recorder.HasRecord(HttpContext) ? View("/Flow/FlowLink.cshtml") : Content(string.Empty);
+    public IViewComponentResult Invoke()
+    {
+        var links = new FlowLinks(recorder.HasRecord(HttpContext), User.Identity?.IsAuthenticated == true);
+        return links.Flow || links.Console ? View("/Flow/FlowLink.cshtml", links) : Content(string.Empty);
+    }
 }
+
+public sealed record FlowLinks(bool Flow, bool Console);
