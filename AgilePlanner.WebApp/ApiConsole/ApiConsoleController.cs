@@ -14,7 +14,7 @@ public sealed class ApiConsoleController(ApiConsoleClient client) : Controller
         // The page shows account data fetched with this session's token.
         Response.Headers.CacheControl = "no-store";
         var page = new ApiConsolePage { Path = path ?? "/me", ApiBase = client.ApiBase(Request).AbsoluteUri };
-        if (path is null && method is null)
+        if (!Request.Query.ContainsKey("path") && method is null)
         {
             return View(page);
         }
