@@ -68,7 +68,7 @@ public sealed class MaskingTests
 
         var masked = Masking.MaskUrl(url);
 
-        Assert.Equal("http://localhost/callback?code=CfDJ%E2%80%A6mNoP&state=xyz&iss=http%3A%2F%2Flocalhost%2Fsandbox%2F", masked);
+        Assert.Equal("http://localhost/callback?code=CfDJ…mNoP&state=xyz&iss=http%3A%2F%2Flocalhost%2Fsandbox%2F", masked);
     }
 
     [Fact]

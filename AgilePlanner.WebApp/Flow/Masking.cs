@@ -117,7 +117,10 @@ public static partial class Masking
             }
             if (secretNames.Contains(name))
             {
-                builder.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(Mask(value)));
+                // Masked as it appears on the wire (still encoded), so the ellipsis reads as one; hidden if the decoded value is short.
+                var encodedValue = raw.Contains('=') ? raw[(raw.IndexOf('=') + 1)..] : string.Empty;
+                builder.Append(raw.Contains('=') ? raw[..raw.IndexOf('=')] : raw).Append('=')
+                    .Append(Mask(value) == Hidden ? Hidden : Mask(encodedValue));
             }
             else
             {
