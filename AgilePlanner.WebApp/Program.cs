@@ -26,6 +26,9 @@ builder.AddResponseCompression();
 // The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
 builder.AddAgilePlannerClient();
 
+// See the flow: the step-by-step inspector at /flow and the API console at /console.
+builder.AddFlowInspector();
+
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();
 
