@@ -1,0 +1,32 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AgilePlanner.WebApp.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class HomePageTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    private readonly LiveApp _app = new();
+
+    public ValueTask InitializeAsync()
+    {
+        _app.Start();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Home_page_renders_in_Chromium_without_console_errors()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, _app);
+        var page = await session.NewPageAsync();
+
+        var response = await page.GotoAsync("/");
+
+        Assert.Equal(200, response?.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Agile Planner Connect");
+        await session.SnapAsync(page, "home");
+        session.AssertNothingLeakedOrBroke();
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
