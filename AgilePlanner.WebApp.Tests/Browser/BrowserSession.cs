@@ -105,6 +105,37 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public async Task<IReadOnlyList<BrowserContextCookiesResult>> AppCookiesAsync() =>
         await Context.CookiesAsync([App.AppUrl.ToString()]);
 
+    /// <summary>
+    /// The session cookie as the browser holds it: one cookie (no chunks), HttpOnly, SameSite=Lax, Secure over
+    /// HTTPS (then with the <c>__Host-</c> prefix), bound to the app's host, out of the page script's reach.
+    /// </summary>
+    public async Task<BrowserContextCookiesResult> AssertSessionCookieAsync(IPage page)
+    {
+        var https = App.AppUrl.Scheme == Uri.UriSchemeHttps;
+        var name = https ? "__Host-" + SessionCookieName : SessionCookieName;
+        var cookies = await AppCookiesAsync();
+        var session = Assert.Single(cookies, c => c.Name == name);
+
+        Assert.True(session.HttpOnly, "The session cookie must be HttpOnly.");
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
+        Assert.Equal(https, session.Secure);
+        Assert.Equal("localhost", session.Domain);
+        Assert.Equal("/", session.Path);
+        Assert.DoesNotContain(cookies, c => Regex.IsMatch(c.Name, $"^{Regex.Escape(name)}C[0-9]+$"));
+        Assert.False(session.Value.StartsWith("chunks-", StringComparison.Ordinal), "The session cookie was split into chunks.");
+        var size = session.Name.Length + session.Value.Length;
+        Assert.True(size < 4096, $"The session cookie is {size} bytes; browsers drop cookies of 4096 bytes and more.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"session cookie {session.Name}: {size} bytes");
+
+        Assert.DoesNotContain(name + "=", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
+        var providerCookies = await Context.CookiesAsync([App.ProviderUrl.ToString()]);
+        Assert.DoesNotContain(providerCookies, c => c.Name == name);
+        return session;
+    }
+
+    /// <summary>The session cookie's name over plain HTTP (the web app's <c>SessionCookie.Name</c>).</summary>
+    public const string SessionCookieName = "AgilePlanner";
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
     internal const string SandboxClientSecret = "sandbox-secret-not-for-production";

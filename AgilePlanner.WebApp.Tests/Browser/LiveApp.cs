@@ -10,12 +10,17 @@ namespace AgilePlanner.WebApp.Tests.Browser;
 /// The web app with its sandbox on a real Kestrel port, reached by the browser as two sites, as in real life:
 /// the app at <c>localhost:PORT</c> and the provider (the sandbox) at <c>127.0.0.1:PORT</c>.
 /// </summary>
-public sealed class LiveApp : AgilePlannerAppFactory
+public sealed class LiveApp : AgilePlannerAppFactory, IAsyncLifetime
 {
     private readonly X509Certificate2? _certificate;
 
+    public LiveApp()
+        : this(null)
+    {
+    }
+
     /// <param name="certificate">Serve HTTPS with this certificate instead of plain HTTP.</param>
-    public LiveApp(X509Certificate2? certificate = null)
+    public LiveApp(X509Certificate2? certificate)
     {
         _certificate = certificate;
         Port = FreeLoopbackPort();
@@ -52,6 +57,12 @@ public sealed class LiveApp : AgilePlannerAppFactory
     {
         StartServer();
         return this;
+    }
+
+    ValueTask IAsyncLifetime.InitializeAsync()
+    {
+        Start();
+        return ValueTask.CompletedTask;
     }
 
     private static int FreeLoopbackPort()
