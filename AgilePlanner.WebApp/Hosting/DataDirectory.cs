@@ -8,6 +8,9 @@ public static class DataDirectory
 {
     public const string ConfigurationKey = "DataDirectory";
 
+    /// <summary>Fixed, so every instance and every restart reads the others' cookies.</summary>
+    public const string DataProtectionApplicationName = "AgilePlanner.WebApp";
+
     public static string Resolve(WebApplicationBuilder builder)
     {
         var configured = builder.Configuration[ConfigurationKey];
@@ -16,4 +19,59 @@ public static class DataDirectory
         Directory.CreateDirectory(full);
         return full;
     }
+
+    /// <summary>
+    /// Whether the directory lies on its own mount (a volume) rather than on the container's root file system,
+    /// judged from <c>/proc/self/mountinfo</c>: the deepest mount point that contains the path is not <c>/</c>.
+    /// </summary>
+    public static bool IsOnOwnMount(string path, string mountInfo)
+    {
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var deepest = "/";
+        foreach (var line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Field 5 is the mount point, with spaces and the like escaped as octal (\040).
+            var fields = line.Split(' ');
+            if (fields.Length < 5)
+            {
+                continue;
+            }
+
+            var mountPoint = UnescapeOctal(fields[4]);
+            var contains = mountPoint == "/"
+                || target == mountPoint
+                || target.StartsWith(mountPoint + "/", StringComparison.Ordinal);
+            if (contains && mountPoint.Length > deepest.Length)
+            {
+                deepest = mountPoint;
+            }
+        }
+
+        return deepest != "/";
+    }
+
+    private static string UnescapeOctal(string field) =>
+        System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
+}
+
+/// <summary>Warns at start when the app runs in a container whose data directory is not a volume: sessions and sandbox data die with it.</summary>
+public sealed partial class DataDirectoryWarning(string dataDirectory, ILogger<DataDirectoryWarning> logger) : IHostedService
+{
+    private const string MountInfo = "/proc/self/mountinfo";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var inContainer = string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase);
+        if (inContainer && File.Exists(MountInfo) && !DataDirectory.IsOnOwnMount(dataDirectory, File.ReadAllText(MountInfo)))
+        {
+            LogNotAVolume(dataDirectory);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data directory {DataDirectory} is not a mounted volume: the sandbox database and the Data Protection keys will be lost with this container, and signed-in sessions will not survive it. Run with -v agileplanner-data:/data to keep them.")]
+    private partial void LogNotAVolume(string dataDirectory);
 }
