@@ -31,7 +31,7 @@ public sealed class HomePageTests(ChromiumFixture chromium) : IAsyncLifetime
     [Fact]
     public async Task Home_page_is_served_over_HTTPS_with_a_certificate_made_in_the_test()
     {
-        await using var app = new LiveApp(TestCertificate.ForLoopback()).Start();
+        await using var app = new LiveApp { Certificate = TestCertificate.ForLoopback() }.Start();
         await using var session = await BrowserSession.OpenAsync(chromium, app, ignoreCertificateErrors: true);
         var page = await session.NewPageAsync();
 

@@ -12,51 +12,48 @@ namespace AgilePlanner.WebApp.Tests.Browser;
 /// </summary>
 public sealed class LiveApp : AgilePlannerAppFactory, IAsyncLifetime
 {
-    private readonly X509Certificate2? _certificate;
-
     public LiveApp()
-        : this(null)
     {
-    }
-
-    /// <param name="certificate">Serve HTTPS with this certificate instead of plain HTTP.</param>
-    public LiveApp(X509Certificate2? certificate)
-    {
-        _certificate = certificate;
         Port = FreeLoopbackPort();
-        var scheme = certificate is null ? "http" : "https";
-        AppUrl = new Uri($"{scheme}://localhost:{Port}/");
-        ProviderUrl = new Uri($"{scheme}://127.0.0.1:{Port}/sandbox/");
-
-        With("AgilePlanner:AuthorizationEndpoint", new Uri(ProviderUrl, "oauth/authorize").ToString());
-        With("AgilePlanner:TokenEndpoint", new Uri(ProviderUrl, "oauth/token").ToString());
-        With("AgilePlanner:RevocationEndpoint", new Uri(ProviderUrl, "oauth/revoke").ToString());
-        With("AgilePlanner:ApiBaseUrl", new Uri(ProviderUrl, "api/v1/").ToString());
-        With("AgilePlanner:Issuer", ProviderUrl.ToString());
-
         // Both loopback addresses, so localhost and 127.0.0.1 reach the same process.
         UseKestrel(kestrel => kestrel.ListenLocalhost(Port, listen =>
         {
-            if (_certificate is not null)
+            if (Certificate is not null)
             {
-                listen.UseHttps(_certificate);
+                listen.UseHttps(Certificate);
             }
         }));
     }
 
+    /// <summary>Serve HTTPS with this certificate instead of plain HTTP; set before <see cref="Start"/>.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
     public int Port { get; }
 
     /// <summary>Where the browser opens the web app: <c>http://localhost:PORT/</c>.</summary>
-    public Uri AppUrl { get; }
+    public Uri AppUrl => new($"{Scheme}://localhost:{Port}/");
 
     /// <summary>The sandbox as the provider's site: <c>http://127.0.0.1:PORT/sandbox/</c>.</summary>
-    public Uri ProviderUrl { get; }
+    public Uri ProviderUrl => new($"{Scheme}://127.0.0.1:{Port}/sandbox/");
+
+    private string Scheme => Certificate is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
 
     /// <summary>Starts Kestrel; the app is reachable once this returns.</summary>
     public LiveApp Start()
     {
         StartServer();
         return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Every provider endpoint on the other site, so the browser crosses sites as it would with the real service.
+        With("AgilePlanner:AuthorizationEndpoint", new Uri(ProviderUrl, "oauth/authorize").ToString());
+        With("AgilePlanner:TokenEndpoint", new Uri(ProviderUrl, "oauth/token").ToString());
+        With("AgilePlanner:RevocationEndpoint", new Uri(ProviderUrl, "oauth/revoke").ToString());
+        With("AgilePlanner:ApiBaseUrl", new Uri(ProviderUrl, "api/v1/").ToString());
+        With("AgilePlanner:Issuer", ProviderUrl.ToString());
+        base.ConfigureWebHost(builder);
     }
 
     ValueTask IAsyncLifetime.InitializeAsync()
