@@ -4,7 +4,7 @@ namespace AgilePlanner.WebApp.Hosting;
 /// The one folder that holds what must survive a restart: the sandbox database and the Data Protection keys.
 /// Configured by <c>DataDirectory</c> (a <c>/data</c> volume in the container); relative paths are under the content root.
 /// </summary>
-public static class DataDirectory
+public static partial class DataDirectory
 {
     public const string ConfigurationKey = "DataDirectory";
 
@@ -21,16 +21,18 @@ public static class DataDirectory
     }
 
     /// <summary>
-    /// Whether the directory lies on its own mount (a volume) rather than on the container's root file system,
-    /// judged from <c>/proc/self/mountinfo</c>: the deepest mount point that contains the path is not <c>/</c>.
+    /// Whether the directory outlives its container, judged from <c>/proc/self/mountinfo</c>: the deepest mount that holds it
+    /// is a named volume or a bind mount, not the container's root file system, nor the anonymous volume that the image's
+    /// <c>VOLUME /data</c> gets when no <c>-v</c> is given (its source is <c>.../volumes/&lt;64 hex digits&gt;/_data</c>).
     /// </summary>
-    public static bool IsOnOwnMount(string path, string mountInfo)
+    public static bool IsKeptOutsideContainer(string path, string mountInfo)
     {
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var deepest = "/";
+        var source = "/";
         foreach (var line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            // Field 5 is the mount point, with spaces and the like escaped as octal (\040).
+            // Field 4 is the mounted path within its file system, field 5 the mount point; spaces are escaped as octal (\040).
             var fields = line.Split(' ');
             if (fields.Length < 5)
             {
@@ -44,11 +46,15 @@ public static class DataDirectory
             if (contains && mountPoint.Length > deepest.Length)
             {
                 deepest = mountPoint;
+                source = UnescapeOctal(fields[3]);
             }
         }
 
-        return deepest != "/";
+        return deepest != "/" && !AnonymousVolume().IsMatch(source);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("/volumes/[0-9a-f]{64}/_data$")]
+    private static partial System.Text.RegularExpressions.Regex AnonymousVolume();
 
     private static string UnescapeOctal(string field) =>
         System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
@@ -62,7 +68,7 @@ public sealed partial class DataDirectoryWarning(string dataDirectory, ILogger<D
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var inContainer = string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase);
-        if (inContainer && File.Exists(MountInfo) && !DataDirectory.IsOnOwnMount(dataDirectory, File.ReadAllText(MountInfo)))
+        if (inContainer && File.Exists(MountInfo) && !DataDirectory.IsKeptOutsideContainer(dataDirectory, File.ReadAllText(MountInfo)))
         {
             LogNotAVolume(dataDirectory);
         }
@@ -72,6 +78,6 @@ public sealed partial class DataDirectoryWarning(string dataDirectory, ILogger<D
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The data directory {DataDirectory} is not a mounted volume: the sandbox database and the Data Protection keys will be lost with this container, and signed-in sessions will not survive it. Run with -v agileplanner-data:/data to keep them.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data directory {DataDirectory} is not a named volume or a bind mount: the sandbox database and the Data Protection keys will be lost with this container, and signed-in sessions will not survive it. Run with -v agileplanner-data:/data to keep them.")]
     private partial void LogNotAVolume(string dataDirectory);
 }

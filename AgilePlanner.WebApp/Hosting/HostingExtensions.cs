@@ -10,7 +10,8 @@ public static class HostingExtensions
     {
         // Serilog writes the console itself; the framework's console provider would print every line twice.
         builder.Logging.ClearProviders();
-        // A logger per host (not the static Log.Logger), so several test hosts can run side by side.
+        // A logger per host, never the static Log.Logger: hosts side by side (tests) would otherwise write into
+        // whichever pipeline started last, and lose every line once any of them stops.
         builder.Services.AddSerilog(
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
@@ -18,6 +19,7 @@ public static class HostingExtensions
                 .Enrich.FromLogContext()
                 // Last, so it also sees what the other enrichers added.
                 .Enrich.With<LogRedaction>(),
+            preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }

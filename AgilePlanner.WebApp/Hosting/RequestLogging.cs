@@ -12,6 +12,8 @@ public static class RequestLogging
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger: left unset, the middleware writes to the process-wide static one.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = MessageTemplate;
             // The path only: the callback's query carries the authorization code and state.
             options.IncludeQueryInRequestPath = false;

@@ -49,7 +49,8 @@ public static class ReverseProxy
         if (PublicBaseUrl(app.Configuration) is { } publicBaseUrl)
         {
             var scheme = publicBaseUrl.Scheme;
-            var host = HostString.FromUriComponent(publicBaseUrl);
+            // Authority leaves out a default port, as a browser's Host header does.
+            var host = new HostString(publicBaseUrl.Authority);
             app.Use((context, next) =>
             {
                 context.Request.Scheme = scheme;
@@ -84,7 +85,7 @@ public static class ReverseProxy
     private static List<T> ParseAll<T>(IConfigurationSection section, string key, Func<string, string, T> parse)
     {
         var child = section.GetSection(key);
-        var values = child.Value is { } single ? single.Split(',') : child.Get<string[]>() ?? [];
+        var values = string.IsNullOrEmpty(child.Value) ? child.Get<string[]>() ?? [] : child.Value.Split(',');
         return values
             .Where(value => !string.IsNullOrWhiteSpace(value))
             .Select(value => parse($"{SectionName}:{key}", value.Trim()))

@@ -1,0 +1,188 @@
+using System.Security.Claims;
+using AgilePlanner.Sandbox.Accounts;
+using AgilePlanner.Sandbox.Hosting;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AgilePlanner.Sandbox.Authorization;
+
+/// <summary>
+/// The authorization endpoint's page: OpenIddict validates the request (client, redirect URI, PKCE, scopes)
+/// and hands it here; the signed-in user then allows or denies the application on the consent page.
+/// </summary>
+[SandboxPage]
+public sealed partial class AuthorizationController(
+    IOpenIddictApplicationManager applications,
+    IOpenIddictAuthorizationManager authorizations,
+    UserManager<SandboxUser> users,
+    IOptionsSnapshot<SandboxOptions> options,
+    ILogger<AuthorizationController> logger) : Controller
+{
+    public const string DeniedDescription = "The user denied the application access to their Agile Planner account.";
+
+    [HttpGet("/sandbox/oauth/authorize")]
+    public async Task<IActionResult> Authorize()
+    {
+        if (RejectedRequest() is { } error)
+        {
+            return error;
+        }
+
+        var request = HttpContext.GetOpenIddictServerRequest()!;
+        var user = await SignedInUserAsync();
+        if (user is null)
+        {
+            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + Request.QueryString }, SandboxIdentity.Scheme);
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
+            ?? throw new InvalidOperationException("The client was validated but cannot be found.");
+        var scopes = await GrantedScopesAsync(request, application);
+
+        if (options.Value.RememberConsent && await RememberedAuthorizationAsync(user, application, scopes) is not null)
+        {
+            return await IssueCodeAsync(user, application, scopes);
+        }
+
+        return View("/Authorization/Consent.cshtml", new ConsentModel(
+            ApplicationName: await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted) ?? request.ClientId!,
+            UserName: user.Name,
+            UserEmail: user.Email ?? "",
+            RedirectUri: request.RedirectUri!,
+            Scopes: scopes,
+            Parameters: Request.Query.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString())).ToList()));
+    }
+
+    [HttpPost("/sandbox/oauth/authorize")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Decide([FromForm(Name = "decision")] string? decision)
+    {
+        if (RejectedRequest() is { } error)
+        {
+            return error;
+        }
+
+        var request = HttpContext.GetOpenIddictServerRequest()!;
+        var user = await SignedInUserAsync();
+        if (user is null)
+        {
+            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryOf(request) }, SandboxIdentity.Scheme);
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
+            ?? throw new InvalidOperationException("The client was validated but cannot be found.");
+
+        if (!string.Equals(decision, "allow", StringComparison.Ordinal))
+        {
+            LogDenied(logger, request.ClientId!);
+            return Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = DeniedDescription,
+            }), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        return await IssueCodeAsync(user, application, await GrantedScopesAsync(request, application));
+    }
+
+    /// <summary>Requests OpenIddict refused without a redirect (unknown client, unregistered redirect URI): shown here, never sent back.</summary>
+    private IActionResult? RejectedRequest()
+    {
+        var response = HttpContext.GetOpenIddictServerResponse();
+        if (response?.Error is null)
+        {
+            return null;
+        }
+
+        LogRejected(logger, response.Error);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("/Authorization/Error.cshtml", new AuthorizationErrorModel(response.Error, response.ErrorDescription));
+    }
+
+    private async Task<SandboxUser?> SignedInUserAsync()
+    {
+        var result = await HttpContext.AuthenticateAsync(SandboxIdentity.Scheme);
+        return result.Principal is { } principal ? await users.GetUserAsync(principal) : null;
+    }
+
+    private async Task<IReadOnlyList<string>> GrantedScopesAsync(OpenIddictRequest request, object application)
+    {
+        var requested = request.GetScopes();
+        if (!requested.IsEmpty)
+        {
+            return [.. requested];
+        }
+
+        // The contract's default scope is read, for applications allowed to ask for it.
+        return await applications.HasPermissionAsync(application, Permissions.Prefixes.Scope + SandboxScopes.Read, HttpContext.RequestAborted)
+            ? [SandboxScopes.Read]
+            : [];
+    }
+
+    private async Task<object?> RememberedAuthorizationAsync(SandboxUser user, object application, IReadOnlyList<string> scopes)
+    {
+        var applicationId = await applications.GetIdAsync(application, HttpContext.RequestAborted);
+        await foreach (var authorization in authorizations.FindAsync(
+            user.Id, applicationId!, Statuses.Valid, AuthorizationTypes.Permanent, [.. scopes], HttpContext.RequestAborted))
+        {
+            return authorization;
+        }
+        return null;
+    }
+
+    private async Task<IActionResult> IssueCodeAsync(SandboxUser user, object application, IReadOnlyList<string> scopes)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id)
+            .SetClaim(Claims.Name, user.Name)
+            .SetClaim(Claims.Email, user.Email);
+        identity.SetScopes(scopes);
+
+        if (options.Value.RememberConsent)
+        {
+            var authorization = await RememberedAuthorizationAsync(user, application, scopes)
+                ?? await authorizations.CreateAsync(identity, user.Id,
+                    (await applications.GetIdAsync(application, HttpContext.RequestAborted))!,
+                    AuthorizationTypes.Permanent, [.. scopes], HttpContext.RequestAborted);
+            identity.SetAuthorizationId(await authorizations.GetIdAsync(authorization, HttpContext.RequestAborted));
+        }
+
+        // Without a stored authorization, OpenIddict records an ad-hoc one: Connected apps lists it all the same.
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+        LogAllowed(logger, (await applications.GetClientIdAsync(application, HttpContext.RequestAborted))!);
+        return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static QueryString QueryOf(OpenIddictRequest request) =>
+        QueryString.Create(request.GetParameters()
+            .Where(p => p.Key is not "decision" and not "__RequestVerificationToken")
+            .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value)));
+
+    [LoggerMessage(1, LogLevel.Information, "Sandbox authorization allowed for client {ClientId}")]
+    private static partial void LogAllowed(ILogger logger, string clientId);
+
+    [LoggerMessage(2, LogLevel.Information, "Sandbox authorization denied for client {ClientId}")]
+    private static partial void LogDenied(ILogger logger, string clientId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Sandbox authorization request rejected without redirect: {Error}")]
+    private static partial void LogRejected(ILogger logger, string error);
+}
+
+public sealed record ConsentModel(
+    string ApplicationName,
+    string UserName,
+    string UserEmail,
+    string RedirectUri,
+    IReadOnlyList<string> Scopes,
+    IReadOnlyList<KeyValuePair<string, string>> Parameters);
+
+public sealed record AuthorizationErrorModel(string Error, string? Description);

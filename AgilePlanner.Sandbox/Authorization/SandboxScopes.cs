@@ -1,0 +1,25 @@
+namespace AgilePlanner.Sandbox.Authorization;
+
+/// <summary>The scopes an application may ask for, with the words the consent page uses for each.</summary>
+public static class SandboxScopes
+{
+    public const string Read = "read";
+    public const string Write = "write";
+
+    public static IReadOnlyList<string> All { get; } = [Read, Write];
+
+    public static IReadOnlyDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>
+    {
+        [Read] = "Read your planning data",
+        [Write] = "Add stories",
+    };
+
+    public static IReadOnlyDictionary<string, string> Explanations { get; } = new Dictionary<string, string>
+    {
+        [Read] = "See your name, email address and company, and your projects, iterations and stories.",
+        [Write] = "Add new stories to your projects on your behalf.",
+    };
+
+    public static string Explain(string scope) =>
+        Explanations.TryGetValue(scope, out var text) ? text : scope;
+}

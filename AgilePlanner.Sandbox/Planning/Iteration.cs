@@ -1,0 +1,26 @@
+namespace AgilePlanner.Sandbox.Planning;
+
+/// <summary>A time box of a project, numbered from 1.</summary>
+public sealed class Iteration
+{
+    public int Id { get; set; }
+
+    public int ProjectId { get; set; }
+
+    public int Number { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DateTime Start { get; set; }
+
+    public DateTime Finish { get; set; }
+
+    public IterationState State { get; set; }
+}
+
+public enum IterationState
+{
+    Done,
+    Current,
+    Planned,
+}

@@ -1,0 +1,128 @@
+using AgilePlanner.Sandbox.Accounts;
+using AgilePlanner.Sandbox.Authorization;
+using AgilePlanner.Sandbox.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace AgilePlanner.Sandbox.Seeding;
+
+/// <summary>
+/// Brings the database up to date at start and seeds it idempotently: the scopes, the applications from
+/// <c>Sandbox:Clients</c>, and the demo account with its projects. A restart finds everything and adds nothing.
+/// </summary>
+public sealed partial class SandboxSeeder(
+    IServiceProvider services, IOptions<SandboxOptions> options, TimeProvider time, ILogger<SandboxSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+
+        await provider.GetRequiredService<SandboxDbContext>().Database.MigrateAsync(cancellationToken);
+        await SeedScopesAsync(provider.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
+        await SeedClientsAsync(provider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
+        await SeedDemoAccountAsync(provider, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task SeedScopesAsync(IOpenIddictScopeManager scopes, CancellationToken cancellationToken)
+    {
+        foreach (var name in SandboxScopes.All)
+        {
+            if (await scopes.FindByNameAsync(name, cancellationToken) is null)
+            {
+                await scopes.CreateAsync(new OpenIddictScopeDescriptor
+                {
+                    Name = name,
+                    DisplayName = SandboxScopes.DisplayNames[name],
+                    Description = SandboxScopes.Explanations[name],
+                }, cancellationToken);
+            }
+        }
+    }
+
+    private async Task SeedClientsAsync(IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    {
+        foreach (var client in options.Value.Clients)
+        {
+            if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrWhiteSpace(client.ClientSecret))
+            {
+                LogClientSkipped(logger, client.ClientId);
+                continue;
+            }
+
+            var descriptor = ClientRegistrations.Describe(
+                client.ClientId, client.ClientSecret,
+                string.IsNullOrWhiteSpace(client.DisplayName) ? client.ClientId : client.DisplayName,
+                client.RedirectUris, SandboxScopes.All);
+            var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
+            if (existing is null)
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+                LogClientCreated(logger, client.ClientId);
+            }
+            else
+            {
+                await applications.UpdateAsync(existing, descriptor, cancellationToken);
+                LogClientUpdated(logger, client.ClientId);
+            }
+        }
+    }
+
+    private async Task SeedDemoAccountAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        var users = provider.GetRequiredService<UserManager<SandboxUser>>();
+        var db = provider.GetRequiredService<SandboxDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+
+        var demo = await users.FindByEmailAsync(DemoAccount.Email);
+        if (demo is null)
+        {
+            demo = new SandboxUser
+            {
+                UserName = DemoAccount.Email,
+                Email = DemoAccount.Email,
+                EmailConfirmed = true,
+                Name = DemoAccount.Name,
+                Company = DemoAccount.Company,
+                TimeZone = DemoAccount.TimeZone,
+                CreatedAt = now,
+            };
+            var created = await users.CreateAsync(demo, DemoAccount.Password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException("The demo account could not be created: " +
+                    string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+            LogDemoAccountCreated(logger);
+        }
+
+        if (!await db.Projects.AnyAsync(p => p.OwnerId == demo.Id, cancellationToken))
+        {
+            db.Projects.AddRange(PlanningData.DemoProjectsFor(demo.Id, now));
+            await db.SaveChangesAsync(cancellationToken);
+            LogDemoProjectsCreated(logger);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Sandbox client {ClientId} registered from configuration")]
+    private static partial void LogClientCreated(ILogger logger, string clientId);
+
+    [LoggerMessage(2, LogLevel.Information, "Sandbox client {ClientId} updated from configuration")]
+    private static partial void LogClientUpdated(ILogger logger, string clientId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Sandbox client '{ClientId}' in configuration has no client id or secret and was skipped")]
+    private static partial void LogClientSkipped(ILogger logger, string clientId);
+
+    [LoggerMessage(4, LogLevel.Information, "Sandbox demo account created")]
+    private static partial void LogDemoAccountCreated(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Sandbox demo projects created")]
+    private static partial void LogDemoProjectsCreated(ILogger logger);
+}
