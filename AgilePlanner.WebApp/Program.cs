@@ -1,4 +1,5 @@
 using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp;
 using AgilePlanner.WebApp.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,12 @@ builder.AddAgilePlannerSandbox(dataDirectory);
 // Brotli or gzip for pages and static files (not over HTTPS: BREACH).
 builder.AddResponseCompression();
 
+// The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
+builder.AddAgilePlannerClient();
+
+// See the flow: the step-by-step inspector at /flow and the API console at /console.
+builder.AddFlowInspector();
+
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();
 
@@ -32,6 +39,9 @@ app.UseReverseProxy();
 
 // One log line a request.
 app.UseRequestLogging();
+
+// Friendly error pages (never a stack trace) and security headers on every page of the app.
+app.UseAgilePlannerPages();
 
 app.UseStaticFiles();
 app.UseRouting();
