@@ -1,26 +1,47 @@
 using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp;
 using AgilePlanner.WebApp.Hosting;
-using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Structured logs from the Serilog section of appsettings.
 builder.AddLogging();
 
+// Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
+builder.AddReverseProxy();
+
 // One folder for what must survive a restart: the sandbox database and the Data Protection keys.
 var dataDirectory = DataDirectory.Resolve(builder);
 builder.AddPersistentDataProtection(dataDirectory);
 
+// /healthz and /readyz (database, data directory, provider).
+builder.AddHealthEndpoints(dataDirectory);
+
 // The built-in Agile Planner, on unless Sandbox:Enabled is false.
 builder.AddAgilePlannerSandbox(dataDirectory);
+
+// Brotli or gzip for pages and static files (not over HTTPS: BREACH).
+builder.AddResponseCompression();
+
+// The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
+builder.AddAgilePlannerClient();
+
+// See the flow: the step-by-step inspector at /flow and the API console at /console.
+builder.AddFlowInspector();
 
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();
 
 var app = builder.Build();
 
+// The public scheme and host first, so everything after sees them.
+app.UseReverseProxy();
+
 // One log line a request.
-app.UseSerilogRequestLogging();
+app.UseRequestLogging();
+
+// Friendly error pages (never a stack trace) and security headers on every page of the app.
+app.UseAgilePlannerPages();
 
 app.UseStaticFiles();
 app.UseRouting();
@@ -31,6 +52,9 @@ app.UseAntiforgery();
 // The sandbox under /sandbox, then the app's own pages.
 app.MapAgilePlannerSandbox();
 app.MapControllers();
+
+// Liveness and readiness probes.
+app.MapHealthEndpoints();
 
 app.Run();
 

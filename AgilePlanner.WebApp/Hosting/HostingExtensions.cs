@@ -5,15 +5,21 @@ namespace AgilePlanner.WebApp.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>Serilog, configured from the <c>Serilog</c> section of appsettings.</summary>
+    /// <summary>Serilog, configured from the <c>Serilog</c> section of appsettings, with secrets masked in every sink.</summary>
     public static WebApplicationBuilder AddLogging(this WebApplicationBuilder builder)
     {
-        // A logger per host (not the static Log.Logger), so several test hosts can run side by side.
+        // Serilog writes the console itself; the framework's console provider would print every line twice.
+        builder.Logging.ClearProviders();
+        // A logger per host, never the static Log.Logger: hosts side by side (tests) would otherwise write into
+        // whichever pipeline started last, and lose every line once any of them stops.
         builder.Services.AddSerilog(
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext(),
+                .Enrich.FromLogContext()
+                // Last, so it also sees what the other enrichers added.
+                .Enrich.With<LogRedaction>(),
+            preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }
@@ -22,8 +28,10 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddPersistentDataProtection(this WebApplicationBuilder builder, string dataDirectory)
     {
         builder.Services.AddDataProtection()
-            .SetApplicationName("AgilePlanner.WebApp")
+            .SetApplicationName(DataDirectory.DataProtectionApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        builder.Services.AddHostedService(services => new DataDirectoryWarning(
+            dataDirectory, services.GetRequiredService<ILogger<DataDirectoryWarning>>()));
         return builder;
     }
 }

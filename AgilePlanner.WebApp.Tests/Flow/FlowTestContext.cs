@@ -1,0 +1,58 @@
+using AgilePlanner.WebApp.Flow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Net.Http.Headers;
+
+namespace AgilePlanner.WebApp.Tests.Flow;
+
+/// <summary>A recorder on an in-memory cache and a fake clock, with browsers made of request contexts and a cookie each.</summary>
+internal sealed class FlowTestContext
+{
+    public FlowTestContext(FlowInspectorOptions? options = null)
+    {
+        Options = options ?? new FlowInspectorOptions();
+        Recorder = new FlowRecorder(Cache, Time, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<FlowRecorder>.Instance);
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public IDistributedCache Cache { get; } = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+
+    public FlowInspectorOptions Options { get; }
+
+    public FlowRecorder Recorder { get; }
+
+    /// <summary>A request from a browser that holds <paramref name="cookie"/> (a Cookie header value) or nothing.</summary>
+    public static DefaultHttpContext Request(string? cookie = null, bool https = false)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Scheme = https ? "https" : "http";
+        context.Request.Host = new HostString("localhost");
+        if (cookie is not null)
+        {
+            context.Request.Headers.Cookie = cookie;
+        }
+        return context;
+    }
+
+    /// <summary>The cookie a response set, as the browser will send it back (<c>name=value</c>).</summary>
+    public static string CookieSetBy(HttpContext context)
+    {
+        var setCookie = SetCookieHeaderValue.Parse(context.Response.Headers.SetCookie.Single());
+        return $"{setCookie.Name}={setCookie.Value}";
+    }
+
+    public static FlowStep Step(FlowStepKind kind, string title = "step") => new() { Kind = kind, Title = title };
+
+    /// <summary>Starts a record in a new browser and returns that browser's cookie.</summary>
+    public async Task<string> StartAsync(FlowStep? first = null, bool https = false)
+    {
+        var context = Request(https: https);
+        await Recorder.StartAsync(context, first ?? Step(FlowStepKind.Authorize, "authorize"));
+        return CookieSetBy(context);
+    }
+}

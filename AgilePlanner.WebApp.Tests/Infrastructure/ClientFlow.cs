@@ -1,0 +1,65 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AgilePlanner.WebApp.Tests.Infrastructure;
+
+/// <summary>Steps of the authorization code flow as a browser makes them, against the app and a provider double.</summary>
+public static class ClientFlow
+{
+    /// <summary>Opens <paramref name="path"/> and returns the authorize URL the app sent the browser to.</summary>
+    public static async Task<Uri> StartAsync(HttpClient browser, string path = "/connect")
+    {
+        var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
+        while (response.StatusCode == HttpStatusCode.Redirect && IsLocal(browser, response.Headers.Location!))
+        {
+            response = await browser.GetAsync(response.Headers.Location, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith(ProviderDouble.AuthorizationEndpoint + "?", location.ToString());
+        return location;
+    }
+
+    public static Dictionary<string, string> Query(Uri uri) =>
+        QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+
+    /// <summary>The browser arriving at the callback with <paramref name="query"/> (already encoded).</summary>
+    public static Task<HttpResponseMessage> CallbackAsync(HttpClient browser, string query) =>
+        browser.GetAsync("/callback?" + query, TestContext.Current.CancellationToken);
+
+    /// <summary>The provider's answer for an allowed request: code, state and iss.</summary>
+    public static string Allowed(Uri authorize, string code = "the-code") =>
+        $"code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(Query(authorize)["state"])}&iss={Uri.EscapeDataString(ProviderDouble.Issuer)}";
+
+    /// <summary>Connects from <paramref name="path"/> and follows the app's redirects to the page the user lands on.</summary>
+    public static async Task<HttpResponseMessage> ConnectAsync(HttpClient browser, string path = "/connect")
+    {
+        var authorize = await StartAsync(browser, path);
+        return await FollowAsync(browser, await CallbackAsync(browser, Allowed(authorize)));
+    }
+
+    /// <summary>Follows redirects that stay on the app.</summary>
+    public static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response)
+    {
+        for (var hops = 0; hops < 10 && IsRedirect(response) && IsLocal(browser, response.Headers.Location!); hops++)
+        {
+            response = await browser.GetAsync(response.Headers.Location, TestContext.Current.CancellationToken);
+        }
+        return response;
+    }
+
+    public static async Task<HttpResponseMessage> GetPageAsync(HttpClient browser, string path) =>
+        await FollowAsync(browser, await browser.GetAsync(path, TestContext.Current.CancellationToken));
+
+    public static async Task<(HttpResponseMessage Response, IHtmlDocument Page)> PageAsync(HttpClient browser, string path)
+    {
+        var response = await GetPageAsync(browser, path);
+        return (response, await Html.ParseAsync(response));
+    }
+
+    public static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is 301 or 302 or 303 or 307 or 308;
+
+    private static bool IsLocal(HttpClient browser, Uri location) =>
+        !location.IsAbsoluteUri || location.GetLeftPart(UriPartial.Authority) == browser.BaseAddress!.GetLeftPart(UriPartial.Authority);
+}

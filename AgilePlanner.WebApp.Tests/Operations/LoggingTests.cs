@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using AgilePlanner.WebApp.Hosting;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace AgilePlanner.WebApp.Tests.Operations;
+
+public sealed class LoggingTests : IAsyncLifetime
+{
+    private const string Code = "SplxlOBeZQQYbYS6WxSbIA";
+    private const string State = "af0ifjsldkj-state-value";
+    private const string AccessToken = "2YotnFZFEjr1zCsicMWpAA";
+
+    private readonly AgilePlannerAppFactory _app = new();
+    private readonly LogEventCapture _events = new();
+
+    public LoggingTests()
+    {
+        _app.ConfigureTestServices = services => services.AddSingleton<ILogEventSink>(_events);
+    }
+
+    [Fact]
+    public async Task Each_request_logs_one_line_with_method_path_status_elapsed_and_the_callers_trace_id()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var line = Assert.Single(_events.Events, e => e.Properties.ContainsKey("RequestPath"));
+        Assert.Equal("HTTP GET / responded 200 in ", line.RenderMessage()[..28]);
+        Assert.Equal("\"GET\"", line.Properties["RequestMethod"].ToString());
+        Assert.Equal("200", line.Properties["StatusCode"].ToString());
+        Assert.True(line.Properties.ContainsKey("Elapsed"));
+        Assert.Equal(traceId, line.TraceId);
+        Assert.Equal($"\"{traceId}\"", line.Properties["TraceId"].ToString());
+    }
+
+    [Fact]
+    public async Task The_callbacks_query_string_never_reaches_the_logs_even_with_framework_request_logging_on()
+    {
+        // The framework's own "Request starting" line carries the full URL with its query: prove it is masked too.
+        _app.With("Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting", "Information");
+        using var client = _app.CreateClient();
+
+        using (await client.GetAsync($"/callback?code={Code}&state={State}&error_description=access+token+{AccessToken}", TestContext.Current.CancellationToken))
+        {
+        }
+
+        Assert.Contains(_events.Events, e => e.MessageTemplate.Text.StartsWith("Request starting", StringComparison.Ordinal));
+        Assert.Contains(_events.Events, e => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/callback\"");
+        AssertNoSecretIn(_events.AllText);
+        AssertNoSecretIn(_app.Logs.AllText);
+    }
+
+    [Fact]
+    public async Task Back_channel_http_client_logs_never_carry_query_strings()
+    {
+        _app.With("Serilog:MinimumLevel:Override:System.Net.Http.HttpClient", "Information");
+        var backChannel = CreateBackChannelClient();
+
+        using (await backChannel.GetAsync($"http://localhost/oauth/token?code={Code}&access_token={AccessToken}", TestContext.Current.CancellationToken))
+        {
+        }
+
+        Assert.Contains(_events.Events, e => e.MessageTemplate.Text.StartsWith("Sending HTTP request", StringComparison.Ordinal));
+        AssertNoSecretIn(_events.AllText);
+        AssertNoSecretIn(_app.Logs.AllText);
+    }
+
+    [Fact]
+    public async Task Back_channel_http_client_logs_are_off_by_default()
+    {
+        var backChannel = CreateBackChannelClient();
+
+        using (await backChannel.GetAsync("http://localhost/oauth/token", TestContext.Current.CancellationToken))
+        {
+        }
+
+        Assert.DoesNotContain(_events.Events, e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("System.Net.Http.HttpClient"));
+    }
+
+    [Fact]
+    public void Secrets_in_structured_properties_are_masked_in_every_sink()
+    {
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AgilePlanner.Flow");
+
+        logger.LogInformation(
+            "Exchanged at {Url} with {Authorization}; tokens {AccessToken} {RefreshToken}, secret {ClientSecret}, verifier {CodeVerifier}, form {Form}",
+            $"https://provider.example/callback?code={Code}&state={State}",
+            $"Bearer {AccessToken}",
+            AccessToken,
+            "tGzv3JOkF0XG5Qx2TlKWIA",
+            "sandbox-secret-not-for-production",
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            $"grant_type=authorization_code&code={Code}&client_secret=s3cr3t-value");
+
+        var line = Assert.Single(_app.Logs.Lines, l => l.Contains("Exchanged at"));
+        Assert.Contains("https://provider.example/callback?code=***&state=***", line);
+        Assert.Contains("form \"grant_type=authorization_code&code=***&client_secret=***\"", line);
+        foreach (var secret in new[] { Code, State, AccessToken, "tGzv3JOkF0XG5Qx2TlKWIA", "sandbox-secret-not-for-production", "dBjftJeZ4CVP", "s3cr3t-value" })
+        {
+            Assert.DoesNotContain(secret, line);
+            Assert.DoesNotContain(secret, _events.AllText);
+        }
+    }
+
+    [Theory]
+    [InlineData("GET /callback?code=abc123&state=xyz", "GET /callback?code=***&state=***")]
+    [InlineData("Authorization: Bearer abc.def-ghi", "Authorization: Bearer ***")]
+    [InlineData("Authorization: Basic YWdpbGU6c2VjcmV0", "Authorization: Basic ***")]
+    [InlineData("{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}", "{\"access_token\":\"***\",\"token_type\":\"Bearer\"}")]
+    [InlineData("id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl done", "id *** done")]
+    [InlineData("HTTP GET /projects/42 responded 200", "HTTP GET /projects/42 responded 200")]
+    public void Redacted_text_keeps_the_story_and_drops_the_secrets(string text, string expected)
+    {
+        Assert.Equal(expected, LogRedaction.RedactText(text));
+    }
+
+    [Fact]
+    public async Task Two_hosts_started_at_once_both_log_without_a_frozen_logger()
+    {
+        await using var other = new AgilePlannerAppFactory();
+        var first = Task.Run(() => _app.CreateClient().GetAsync("/", TestContext.Current.CancellationToken));
+        var second = Task.Run(() => other.CreateClient().GetAsync("/", TestContext.Current.CancellationToken));
+
+        var responses = await Task.WhenAll(first, second);
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Contains(_app.Logs.Lines, line => line.Contains("HTTP GET / responded 200"));
+        Assert.Contains(other.Logs.Lines, line => line.Contains("HTTP GET / responded 200"));
+        Assert.DoesNotContain("frozen", _app.Logs.AllText + other.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private HttpClient CreateBackChannelClient()
+    {
+        const string name = "Operations.BackChannel";
+        var services = new ServiceCollection();
+        services.AddSingleton(_app.Services.GetRequiredService<ILoggerFactory>());
+        services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => _app.Server.CreateHandler());
+        return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient(name);
+    }
+
+    private static void AssertNoSecretIn(string text)
+    {
+        Assert.DoesNotContain(Code, text);
+        Assert.DoesNotContain(State, text);
+        Assert.DoesNotContain(AccessToken, text);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

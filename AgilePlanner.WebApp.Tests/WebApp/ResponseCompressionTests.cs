@@ -1,0 +1,70 @@
+using System.IO.Compression;
+using System.Net;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+
+namespace AgilePlanner.WebApp.Tests.WebApp;
+
+public sealed class ResponseCompressionTests : IAsyncLifetime
+{
+    private const string BrowserEncodings = "gzip, deflate, br, zstd";
+
+    private readonly AgilePlannerAppFactory _app = new();
+
+    [Fact]
+    public async Task Page_is_sent_with_brotli_to_a_browser_that_accepts_it()
+    {
+        using var response = await GetAsync("http://localhost/", BrowserEncodings);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["br"], response.Content.Headers.ContentEncoding);
+        await using var body = new BrotliStream(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), CompressionMode.Decompress);
+        var html = await new StreamReader(body).ReadToEndAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Agile Planner Connect", html);
+    }
+
+    [Fact]
+    public async Task Stylesheet_is_sent_with_gzip_to_a_client_that_accepts_only_gzip()
+    {
+        using var response = await GetAsync("http://localhost/css/site.css", "gzip");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        await using var body = new GZipStream(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), CompressionMode.Decompress);
+        var css = await new StreamReader(body).ReadToEndAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("{", css);
+    }
+
+    [Fact]
+    public async Task Page_is_not_compressed_over_https()
+    {
+        using var response = await GetAsync("https://localhost/", BrowserEncodings);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Contains("Agile Planner Connect", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Page_is_not_compressed_for_a_client_that_accepts_no_encoding()
+    {
+        using var response = await GetAsync("http://localhost/", acceptEncoding: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string url, string? acceptEncoding)
+    {
+        using var client = _app.CreateBrowser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

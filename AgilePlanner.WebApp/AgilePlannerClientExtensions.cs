@@ -1,0 +1,131 @@
+using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp.Api;
+using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.WebApp.Callback;
+using AgilePlanner.WebApp.Configuration;
+using AgilePlanner.WebApp.Security;
+using AgilePlanner.WebApp.Session;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace AgilePlanner.WebApp;
+
+/// <summary>Wires the OAuth 2 client: settings, the provider, the session cookie, the back channel and the API client.</summary>
+public static class AgilePlannerClientExtensions
+{
+    public static WebApplicationBuilder AddAgilePlannerClient(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AgilePlannerSettings>().BindConfiguration(AgilePlannerSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgilePlannerSettings>, AgilePlannerSettingsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddMemoryCache();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = AgilePlannerAuthenticationDefaults.SessionScheme;
+                options.DefaultChallengeScheme = AgilePlannerAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddCookie(AgilePlannerAuthenticationDefaults.SessionScheme, SessionCookie.Configure)
+            .AddAgilePlanner(_ => { });
+        services.AddOptions<AgilePlannerAuthenticationOptions>(AgilePlannerAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AgilePlannerSettings>, IConfiguration>((options, settings, configuration) => FromSettings(options, settings.Value, configuration));
+        services.AddSingleton<SessionCookieEvents>();
+        services.AddScoped<CallbackEvents>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<TokenRefresher>();
+
+        // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect.
+        // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
+        // the 10 s timeout is applied per call by AgilePlannerTokenClient.
+        services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
+        // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
+        // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
+        services.AddTransient<BearerTokenHandler>();
+        services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddHttpMessageHandler<BearerTokenHandler>()
+            .AddResilienceHandler("api", (pipeline, context) =>
+            {
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
+                var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
+                retry.DisableForUnsafeHttpMethods();
+                pipeline.AddRetry(retry);
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
+            });
+
+        services.Configure<MvcOptions>(options =>
+        {
+            // Every state-changing request needs the antiforgery token, even if an action forgets its attribute.
+            options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            options.Filters.Add<ApiFailureFilter>();
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "AgilePlanner.Antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.Configure<CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = "AgilePlanner.Notice";
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = false;
+        });
+        return builder;
+    }
+
+    /// <summary>Friendly error pages and security headers on every page of the app.</summary>
+    public static WebApplication UseAgilePlannerPages(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+        // The sandbox's API answers bare 401s and 404s that must stay as they are.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/sandbox", StringComparison.OrdinalIgnoreCase),
+            branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
+        return app;
+    }
+
+    private static void FromSettings(AgilePlannerAuthenticationOptions options, AgilePlannerSettings settings, IConfiguration configuration)
+    {
+        options.ClientId = settings.ClientId ?? string.Empty;
+        options.ClientSecret = settings.ClientSecret ?? string.Empty;
+        options.AuthorizationEndpoint = settings.AuthorizationEndpoint ?? string.Empty;
+        options.TokenEndpoint = settings.TokenEndpoint ?? string.Empty;
+        options.RevocationEndpoint = settings.RevocationEndpoint;
+        options.Issuer = settings.Issuer;
+        options.ApiBaseUrl = settings.ApiBaseUrl;
+        options.CallbackPath = settings.CallbackPath;
+        options.UsePkce = settings.UsePkce;
+        options.UseSandboxDefaults = SandboxHostingExtensions.IsEnabled(configuration);
+        options.Scope.Clear();
+        foreach (var scope in settings.ScopeList)
+        {
+            options.Scope.Add(scope);
+        }
+
+        // Lax, not None: the callback is a top-level GET navigation, which carries Lax cookies; Secure follows the request.
+        options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.EventsType = typeof(CallbackEvents);
+    }
+}

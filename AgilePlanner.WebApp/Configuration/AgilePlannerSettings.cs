@@ -1,0 +1,35 @@
+namespace AgilePlanner.WebApp.Configuration;
+
+/// <summary>
+/// The <c>AgilePlanner</c> section: how this app is registered with Agile Planner and where Agile Planner is.
+/// Endpoints left empty point at the built-in sandbox on the app's own address while <c>Sandbox:Enabled</c> is true.
+/// </summary>
+public sealed class AgilePlannerSettings
+{
+    public const string SectionName = "AgilePlanner";
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    public string? AuthorizationEndpoint { get; set; }
+
+    public string? TokenEndpoint { get; set; }
+
+    public string? RevocationEndpoint { get; set; }
+
+    /// <summary>When set, the <c>iss</c> of every authorization response must equal it (RFC 9207).</summary>
+    public string? Issuer { get; set; }
+
+    public string? ApiBaseUrl { get; set; }
+
+    public string CallbackPath { get; set; } = "/callback";
+
+    /// <summary>Space-separated scopes asked for on Connect.</summary>
+    public string Scopes { get; set; } = "read";
+
+    public bool UsePkce { get; set; } = true;
+
+    public IReadOnlyList<string> ScopeList =>
+        Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,68 @@
+using AgilePlanner.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace AgilePlanner.WebApp.Configuration;
+
+/// <summary>
+/// Checks the <c>AgilePlanner</c> section at start, so a missing secret or a malformed URL stops the app
+/// with a message naming the key to set, instead of failing on the first click.
+/// </summary>
+public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) : IValidateOptions<AgilePlannerSettings>
+{
+    private const string Where = "Set it in appsettings.json, with user-secrets, or as an environment variable";
+
+    public ValidateOptionsResult Validate(string? name, AgilePlannerSettings settings)
+    {
+        var sandbox = SandboxHostingExtensions.IsEnabled(configuration);
+        var failures = new List<string>();
+
+        Require(settings.ClientId, "ClientId", failures);
+        Require(settings.ClientSecret, "ClientSecret", failures);
+
+        Endpoint(settings.AuthorizationEndpoint, "AuthorizationEndpoint", required: !sandbox, failures);
+        Endpoint(settings.TokenEndpoint, "TokenEndpoint", required: !sandbox, failures);
+        Endpoint(settings.ApiBaseUrl, "ApiBaseUrl", required: !sandbox, failures);
+        Endpoint(settings.RevocationEndpoint, "RevocationEndpoint", required: false, failures);
+        Endpoint(settings.Issuer, "Issuer", required: false, failures);
+
+        if (string.IsNullOrWhiteSpace(settings.CallbackPath) || !settings.CallbackPath.StartsWith('/') || settings.CallbackPath.StartsWith("//", StringComparison.Ordinal))
+        {
+            failures.Add($"AgilePlanner:CallbackPath must be a path on this app starting with '/', such as '/callback' (it is '{settings.CallbackPath}').");
+        }
+
+        if (settings.ScopeList.Count == 0 || settings.ScopeList.Any(s => !Scopes.IsValid(s)))
+        {
+            failures.Add("AgilePlanner:Scopes must be one or more space-separated scope names, such as 'read' or 'read write'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Require(string? value, string key, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"AgilePlanner:{key} is missing. {Where} (AgilePlanner__{key}).");
+        }
+    }
+
+    private static void Endpoint(string? value, string key, bool required, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"AgilePlanner:{key} is missing: it is required when Sandbox:Enabled is false. {Where} (AgilePlanner__{key}).");
+            }
+            return;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || !string.IsNullOrEmpty(uri.Fragment)
+            || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            failures.Add($"AgilePlanner:{key} must be an absolute http or https URL without a fragment, such as 'https://agileplanner.example/oauth/token' (it is '{value}').");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.WebApp.Configuration;
+using AgilePlanner.WebApp.Security;
+using AgilePlanner.WebApp.Session;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AgilePlanner.WebApp.Connect;
+
+/// <summary>Connecting to Agile Planner (the challenge), disconnecting, and the pages for a connection that ended.</summary>
+public sealed class ConnectController(
+    IOptions<AgilePlannerSettings> settings,
+    IOptionsMonitor<AgilePlannerAuthenticationOptions> providerOptions,
+    SessionStore session,
+    AgilePlannerTokenClient tokenClient,
+    ILogger<ConnectController> logger) : Controller
+{
+    private const int MaxExtraScopes = 4;
+
+    /// <summary>Sends the browser to Agile Planner's authorize URL; the OAuth handler adds state and PKCE.</summary>
+    [HttpGet("/connect")]
+    public IActionResult Connect(string? returnUrl, string? scope)
+    {
+        var properties = new OAuthChallengeProperties { RedirectUri = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) };
+        var extra = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(Scopes.IsValid).Take(MaxExtraScopes).ToArray();
+        if (extra.Length > 0)
+        {
+            properties.Scope = settings.Value.ScopeList.Concat(extra).Distinct(StringComparer.Ordinal).ToList();
+        }
+        return Challenge(properties, AgilePlannerAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Revokes the tokens at Agile Planner (RFC 7009) when it has a revocation endpoint, then ends the session.</summary>
+    [HttpPost("/disconnect")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Disconnect(CancellationToken cancellationToken)
+    {
+        var tokens = await session.GetTokensAsync();
+        var revoked = false;
+        var options = providerOptions.Get(AgilePlannerAuthenticationDefaults.AuthenticationScheme);
+        if (tokens is not null && AgilePlannerEndpoints.Revocation(options, Request) is { } endpoint)
+        {
+            // The refresh token first: revoking it ends the grant, access tokens included, at servers that link them.
+            revoked = tokens.RefreshToken is null || await tokenClient.RevokeAsync(endpoint, options, tokens.RefreshToken, "refresh_token", cancellationToken);
+            revoked &= await tokenClient.RevokeAsync(endpoint, options, tokens.AccessToken, "access_token", cancellationToken);
+        }
+
+        await session.ClearAsync();
+        logger.Disconnected(revoked);
+        TempData["notice"] = tokens is null
+            ? "You were not connected."
+            : revoked
+                ? "Disconnected. Agile Planner has cancelled this app's access."
+                : "Disconnected from this app. Agile Planner could not confirm the access was cancelled; you can remove it in your Agile Planner account.";
+        return LocalRedirect(Url.Content("~/"));
+    }
+
+    [HttpGet("/connection/expired")]
+    public IActionResult Expired(string? returnUrl) =>
+        View(new ConnectionEndedViewModel(Url.Action(nameof(Connect), new { returnUrl = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) })!));
+
+    [HttpGet("/connection/revoked")]
+    public IActionResult Revoked() =>
+        View(new ConnectionEndedViewModel(Url.Action(nameof(Connect))!));
+
+    /// <summary>After <c>403 insufficient_scope</c>: explains the missing access and offers to connect again asking for it.</summary>
+    [HttpGet("/connection/more-access")]
+    public IActionResult MoreAccess(string? scope, string? returnUrl)
+    {
+        var missing = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(Scopes.IsValid).Take(MaxExtraScopes).ToArray();
+        if (missing.Length == 0)
+        {
+            missing = [Scopes.Write];
+        }
+        var connect = Url.Action(nameof(Connect), new { scope = string.Join(' ', missing), returnUrl = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) })!;
+        return View(new MoreAccessViewModel(missing, connect));
+    }
+}
+
+public sealed record ConnectionEndedViewModel(string ConnectUrl);
+
+public sealed record MoreAccessViewModel(IReadOnlyList<string> Scopes, string ConnectUrl);

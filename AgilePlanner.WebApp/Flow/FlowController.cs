@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace AgilePlanner.WebApp.Flow;
+
+/// <summary>The flow inspector: the last connection of this browser, step by step, secrets masked.</summary>
+public sealed class FlowController(FlowRecorder recorder) : Controller
+{
+    [HttpGet("/flow")]
+    public async Task<IActionResult> Index()
+    {
+        // The page shows this browser's exchanges with the provider: never from a shared cache.
+        Response.Headers.CacheControl = "no-store";
+        var record = await recorder.GetAsync(HttpContext);
+        return View(new FlowPage(record, recorder.Options.Lifetime));
+    }
+
+    [HttpPost("/flow/clear")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Clear()
+    {
+        await recorder.ClearAsync(HttpContext);
+        return LocalRedirect("/flow");
+    }
+}
+
+/// <summary>What the flow page shows: the record (null when this browser has none) and how long records are kept.</summary>
+public sealed record FlowPage(FlowRecord? Record, TimeSpan Lifetime)
+{
+    /// <summary>Milliseconds from the first step to this one.</summary>
+    public double OffsetMs(FlowStep step) => Record is null ? 0 : (step.At - Record.StartedAt).TotalMilliseconds;
+
+    /// <summary>True or false when the step sent a code_verifier and the record knows the challenge; null otherwise.</summary>
+    public bool? VerifierMatches(FlowStep step) =>
+        step.CodeVerifierHash is null || Record?.CodeChallenge is null ? null : step.CodeVerifierHash == Record.CodeChallenge;
+}

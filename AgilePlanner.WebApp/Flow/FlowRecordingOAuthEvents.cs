@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.Extensions.Options;
+
+namespace AgilePlanner.WebApp.Flow;
+
+/// <summary>
+/// Decorates an OAuth scheme's events: the authorize redirect starts a new record (step 1) and a refused callback is
+/// recorded as a failure, then the app's own events run unchanged, whether they were given as an instance or as
+/// an <see cref="RemoteAuthenticationOptions.EventsType"/> resolved per request.
+/// </summary>
+public sealed partial class FlowRecordingOAuthEvents(
+    IServiceProvider services,
+    FlowEventTargets targets,
+    FlowRecorder recorder,
+    TimeProvider time,
+    ILogger<FlowRecordingOAuthEvents> logger) : OAuthEvents
+{
+    public override async Task RedirectToAuthorizationEndpoint(RedirectContext<OAuthOptions> context)
+    {
+        await SafelyAsync(() =>
+        {
+            var step = FlowSteps.Authorize(context.RedirectUri, context.Properties, time.GetUtcNow(), recorder.Options);
+            return recorder.StartAsync(context.HttpContext, step, FlowSteps.CodeChallengeOf(context.RedirectUri));
+        });
+        await Inner(context.Scheme.Name).RedirectToAuthorizationEndpoint(context);
+    }
+
+    public override async Task RemoteFailure(RemoteFailureContext context)
+    {
+        await SafelyAsync(() => recorder.AppendAsync(
+            context.HttpContext,
+            FlowSteps.Failure("The app refused the callback", context.Failure?.Message ?? "The callback was refused.", time.GetUtcNow(), recorder.Options)));
+        await Inner(context.Scheme.Name).RemoteFailure(context);
+    }
+
+    public override Task CreatingTicket(OAuthCreatingTicketContext context) => Inner(context.Scheme.Name).CreatingTicket(context);
+
+    public override Task TicketReceived(TicketReceivedContext context) => Inner(context.Scheme.Name).TicketReceived(context);
+
+    public override Task AccessDenied(AccessDeniedContext context) => Inner(context.Scheme.Name).AccessDenied(context);
+
+    private OAuthEvents Inner(string scheme) => targets.Resolve(scheme, services);
+
+    // The inspector must never break the flow it watches.
+    private async Task SafelyAsync(Func<Task> record)
+    {
+        try
+        {
+            await record();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRecordingFailed(logger, exception.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An OAuth step could not be recorded for the flow inspector ({ExceptionType})")]
+    private static partial void LogRecordingFailed(ILogger logger, string exceptionType);
+}
+
+/// <summary>The events each decorated scheme had before the flow inspector took their place.</summary>
+public sealed class FlowEventTargets
+{
+    private readonly ConcurrentDictionary<string, (Type? Type, OAuthEvents Instance)> _targets = new();
+
+    public void Set(string scheme, Type? eventsType, OAuthEvents events) => _targets[scheme] = (eventsType, events);
+
+    public OAuthEvents Resolve(string scheme, IServiceProvider services) =>
+        _targets.TryGetValue(scheme, out var target)
+            ? target.Type is null ? target.Instance : (OAuthEvents)services.GetRequiredService(target.Type)
+            : new OAuthEvents();
+}
+
+/// <summary>Puts <see cref="FlowRecordingOAuthEvents"/> in front of one scheme's events, after the app configured them.</summary>
+public sealed class FlowRecordingOAuthEventsSetup<TOptions>(string scheme, FlowEventTargets targets) : IPostConfigureOptions<TOptions>
+    where TOptions : OAuthOptions
+{
+    public void PostConfigure(string? name, TOptions options)
+    {
+        if (name != scheme || options.EventsType == typeof(FlowRecordingOAuthEvents))
+        {
+            return;
+        }
+        targets.Set(scheme, options.EventsType, options.Events);
+        options.EventsType = typeof(FlowRecordingOAuthEvents);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AgilePlanner.WebApp.Hosting;
+
+/// <summary>
+/// <c>/healthz</c>: the process answers. <c>/readyz</c>: every check tagged <see cref="ReadyTag"/> passes: each database the app
+/// registered (the sandbox's), the data directory is writable, the provider's token endpoint answers within 2 s.
+/// </summary>
+public static class HealthEndpoints
+{
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
+
+    /// <summary>Tag a check with this to make it part of <c>/readyz</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    public static readonly TimeSpan ProviderTimeout = TimeSpan.FromSeconds(2);
+
+    public static WebApplicationBuilder AddHealthEndpoints(this WebApplicationBuilder builder, string dataDirectory)
+    {
+        builder.Services.AddHttpClient(ProviderHealthCheck.HttpClientName, client => client.Timeout = ProviderTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = ProviderTimeout });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("data-directory", new DataDirectoryHealthCheck(dataDirectory), tags: [ReadyTag])
+            .AddCheck<ProviderHealthCheck>("provider", tags: [ReadyTag], timeout: ProviderTimeout);
+
+        // Databases are found when the options are first read, after every AddXxx has run, so the order in Program.cs does not matter.
+        var services = builder.Services;
+        builder.Services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            var contexts = services
+                .Select(descriptor => descriptor.ServiceType)
+                .Where(type => type.IsSubclassOf(typeof(DbContext)) && !type.IsAbstract)
+                .Distinct();
+            foreach (var context in contexts)
+            {
+                var name = "database-" + context.Name;
+                if (options.Registrations.All(registration => registration.Name != name))
+                {
+                    options.Registrations.Add(new HealthCheckRegistration(
+                        name, provider => new DatabaseHealthCheck((DbContext)provider.GetRequiredService(context)), HealthStatus.Unhealthy, [ReadyTag]));
+                }
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson })
+            .AllowAnonymous();
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteJson })
+            .AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Status, each check's status, description and duration, and the address the app believes it serves at (to check a proxy's forwarded headers); nothing else.</summary>
+    private static Task WriteJson(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            baseUrl = $"{context.Request.Scheme}://{context.Request.Host}",
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new
+                {
+                    status = entry.Value.Status.ToString(),
+                    description = entry.Value.Description,
+                    durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
+                }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions), context.RequestAborted);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}
+
+/// <summary>Writes and deletes a small file in the data directory: the keys and the database live there.</summary>
+public sealed class DataDirectoryHealthCheck(string dataDirectory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var probe = Path.Combine(dataDirectory, $".readyz-{Guid.NewGuid():N}");
+        try
+        {
+            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
+            return HealthCheckResult.Healthy("data directory writable");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy("data directory not writable", ex);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
+}
+
+/// <summary>Opens a connection to a database the app uses.</summary>
+public sealed class DatabaseHealthCheck(DbContext database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await database.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy("database reachable")
+            : HealthCheckResult.Unhealthy("database not reachable");
+}
+
+/// <summary>
+/// The provider's token endpoint (<c>AgilePlanner:TokenEndpoint</c>) answers at all within 2 s: any HTTP status will do,
+/// since a GET without parameters is refused by design. With the endpoint left empty the provider is the sandbox in this process.
+/// </summary>
+public sealed class ProviderHealthCheck(IHttpClientFactory clients, IConfiguration configuration) : IHealthCheck
+{
+    /// <summary>The back-channel client of the probe, routable to a test server.</summary>
+    public const string HttpClientName = "AgilePlanner.Readiness";
+
+    public const string TokenEndpointKey = "AgilePlanner:TokenEndpoint";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var configured = configuration[TokenEndpointKey];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return configuration.GetValue("Sandbox:Enabled", defaultValue: true)
+                ? HealthCheckResult.Healthy("provider is the built-in sandbox in this process")
+                : HealthCheckResult.Unhealthy($"{TokenEndpointKey} is not set");
+        }
+        if (!Uri.TryCreate(configured, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            return HealthCheckResult.Unhealthy($"{TokenEndpointKey} is not an absolute http(s) URL");
+        }
+
+        // Described by its authority only: the configured URL might carry a query with something in it.
+        var where = endpoint.GetLeftPart(UriPartial.Authority);
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName)
+                .GetAsync(endpoint.GetLeftPart(UriPartial.Path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return HealthCheckResult.Healthy($"token endpoint at {where} answered {(int)response.StatusCode}");
+        }
+        catch (HttpRequestException ex)
+        {
+            var reason = ex.InnerException is SocketException socket ? socket.SocketErrorCode.ToString() : ex.HttpRequestError.ToString();
+            return HealthCheckResult.Unhealthy($"token endpoint at {where} unreachable ({reason})");
+        }
+        catch (OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"token endpoint at {where} did not answer within {HealthEndpoints.ProviderTimeout.TotalSeconds:0} s");
+        }
+    }
+}

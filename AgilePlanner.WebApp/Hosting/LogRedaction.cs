@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace AgilePlanner.WebApp.Hosting;
+
+/// <summary>
+/// Masks secrets in every property of every log event before any sink sees it: query-string values
+/// (the callback's <c>code</c> and <c>state</c>), bearer and basic credentials, JWT-shaped strings,
+/// and whole values of properties whose name says they hold a secret.
+/// </summary>
+public sealed partial class LogRedaction : ILogEventEnricher
+{
+    public const string Mask = "***";
+
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        List<LogEventProperty>? changed = null;
+        foreach (var (name, value) in logEvent.Properties)
+        {
+            var redacted = IsSecretName(name) ? MaskWhole(value) : Redact(value);
+            if (!ReferenceEquals(redacted, value))
+            {
+                (changed ??= []).Add(new LogEventProperty(name, redacted));
+            }
+        }
+
+        foreach (var property in changed ?? [])
+        {
+            logEvent.AddOrUpdateProperty(property);
+        }
+    }
+
+    /// <summary>The text with query values, credentials and token-shaped strings masked.</summary>
+    public static string RedactText(string text)
+    {
+        var result = QueryValue().Replace(text, match => match.Groups["name"].Value + "=" + Mask);
+        result = Credentials().Replace(result, match => match.Groups["scheme"].Value + " " + Mask);
+        result = JsonWebToken().Replace(result, Mask);
+        return SecretAssignment().Replace(result, match => match.Groups["name"].Value + match.Groups["sep"].Value + Mask);
+    }
+
+    private static LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch
+    {
+        ScalarValue { Value: string text } => RedactText(text) is var redacted && redacted != text ? new ScalarValue(redacted) : value,
+        ScalarValue { Value: Uri uri } => RedactText(uri.OriginalString) is var redacted && redacted != uri.OriginalString ? new ScalarValue(redacted) : value,
+        SequenceValue sequence => RedactSequence(sequence),
+        StructureValue structure => RedactStructure(structure),
+        DictionaryValue dictionary => RedactDictionary(dictionary),
+        _ => value,
+    };
+
+    private static LogEventPropertyValue MaskWhole(LogEventPropertyValue value) =>
+        value is ScalarValue { Value: null } ? value : new ScalarValue(Mask);
+
+    private static LogEventPropertyValue RedactSequence(SequenceValue sequence)
+    {
+        var elements = sequence.Elements.Select(Redact).ToList();
+        return elements.SequenceEqual(sequence.Elements, ReferenceEqualityComparer.Instance) ? sequence : new SequenceValue(elements);
+    }
+
+    private static LogEventPropertyValue RedactStructure(StructureValue structure)
+    {
+        var properties = structure.Properties
+            .Select(p => new LogEventProperty(p.Name, IsSecretName(p.Name) ? MaskWhole(p.Value) : Redact(p.Value)))
+            .ToList();
+        return properties.Select(p => p.Value).SequenceEqual(structure.Properties.Select(p => p.Value), ReferenceEqualityComparer.Instance)
+            ? structure
+            : new StructureValue(properties, structure.TypeTag);
+    }
+
+    private static LogEventPropertyValue RedactDictionary(DictionaryValue dictionary)
+    {
+        var entries = dictionary.Elements
+            .Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(
+                e.Key, e.Key.Value is string key && IsSecretName(key) ? MaskWhole(e.Value) : Redact(e.Value)))
+            .ToList();
+        return entries.Select(e => e.Value).SequenceEqual(dictionary.Elements.Select(e => e.Value), ReferenceEqualityComparer.Instance)
+            ? dictionary
+            : new DictionaryValue(entries);
+    }
+
+    private static bool IsSecretName(string name) => SecretName().IsMatch(name);
+
+    // Names of properties (and structure members) whose whole value is a secret.
+    [GeneratedRegex(@"^(code|state|token|cookie|set-cookie|authorization|password|passwd)$|access_?token|refresh_?token|id_?token|secret|verifier|credential", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretName();
+
+    // Every query-string value: the callback's code and state, error_description, tokens in misbuilt URLs.
+    [GeneratedRegex(@"(?<=[?&])(?<name>[A-Za-z0-9_.\-\[\]%]+)=(?<value>[^&\s#""'<>]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex QueryValue();
+
+    [GeneratedRegex(@"(?<scheme>\b(?:Bearer|Basic))\s+[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Credentials();
+
+    [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonWebToken();
+
+    // "access_token": "...", client_secret=..., in a form body or JSON text that found its way into a message.
+    [GeneratedRegex(@"(?<name>\b(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|code)\b""?)(?<sep>\s*[:=]\s*""?)(?!\*\*\*)[^""&\s,}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretAssignment();
+}

@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using AgilePlanner.WebApp.Api;
+using AgilePlanner.WebApp.Configuration;
+using AgilePlanner.WebApp.Session;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AgilePlanner.WebApp.Projects;
+
+/// <summary>The user's projects, a project's iterations and stories, and "Add a story" (which needs the write scope).</summary>
+[Authorize]
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+public sealed partial class ProjectsController(AgilePlannerApiClient api, SessionStore session) : Controller
+{
+    public static readonly string[] StoryStates = ["unstarted", "started", "finished", "accepted"];
+    public static readonly string[] StoryTypes = ["feature", "bug", "chore"];
+
+    [HttpGet("/projects")]
+    public async Task<IActionResult> Index(string? cursor, CancellationToken cancellationToken)
+    {
+        var page = await api.GetProjectsAsync(CleanCursor(cursor), cancellationToken);
+        return View(new ProjectsViewModel(page, !string.IsNullOrEmpty(cursor)));
+    }
+
+    [HttpGet("/projects/{id}")]
+    public async Task<IActionResult> Show(string id, string? iteration, string? state, string? cursor, CancellationToken cancellationToken)
+    {
+        if (!IsId(id))
+        {
+            return NotFound();
+        }
+        return View("Project", await LoadAsync(id, iteration, state, cursor, new NewStoryForm(), cancellationToken));
+    }
+
+    [HttpPost("/projects/{id}/stories")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> AddStory(string id, NewStoryForm form, CancellationToken cancellationToken)
+    {
+        if (!IsId(id))
+        {
+            return NotFound();
+        }
+
+        var here = Url.Action(nameof(Show), new { id })!;
+        if (!ModelState.IsValid)
+        {
+            return View("Project", await LoadAsync(id, null, null, null, form, cancellationToken));
+        }
+
+        try
+        {
+            var story = await api.CreateStoryAsync(id, new NewStory(form.Title!.Trim(), form.Type!, form.Points!.Value), cancellationToken);
+            TempData["notice"] = $"Story “{story.Title}” added.";
+            return LocalRedirect(here);
+        }
+        catch (ApiException failure) when (failure.Failure == ApiFailure.InsufficientScope)
+        {
+            return LocalRedirect(Url.Action("MoreAccess", "Connect", new { scope = failure.RequiredScope ?? Scopes.Write, returnUrl = here })!);
+        }
+        catch (ApiException failure) when (failure.Failure == ApiFailure.Rejected)
+        {
+            ModelState.AddModelError(string.Empty, failure.ApiMessage ?? "Agile Planner did not accept this story.");
+            return View("Project", await LoadAsync(id, null, null, null, form, cancellationToken));
+        }
+    }
+
+    private async Task<ProjectViewModel> LoadAsync(string id, string? iteration, string? state, string? cursor, NewStoryForm form, CancellationToken cancellationToken)
+    {
+        var project = await api.GetProjectAsync(id, cancellationToken);
+        var iterations = await api.GetIterationsAsync(id, cancellationToken);
+        var chosen = iterations.Items.FirstOrDefault(i => i.Id == iteration)
+            ?? iterations.Items.FirstOrDefault(i => i.State == "current")
+            ?? iterations.Items.FirstOrDefault();
+        var filter = StoryStates.Contains(state) ? state : null;
+        var stories = await api.GetStoriesAsync(id, chosen?.Id, filter, CleanCursor(cursor), cancellationToken);
+        var canWrite = (await session.GetTokensAsync())?.HasScope(Scopes.Write) == true;
+        return new ProjectViewModel(project, iterations.Items, chosen, filter, stories, !string.IsNullOrEmpty(cursor), canWrite, form);
+    }
+
+    private static bool IsId(string id) => IdPattern().IsMatch(id);
+
+    private static string? CleanCursor(string? cursor) => cursor is { Length: > 0 and <= 512 } ? cursor : null;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+}
+
+public sealed record ProjectsViewModel(Page<Project> Page, bool HasPrevious);
+
+public sealed record ProjectViewModel(
+    Project Project, IReadOnlyList<Iteration> Iterations, Iteration? Iteration, string? State, Page<Story> Stories, bool HasPrevious, bool CanWrite, NewStoryForm Form);
+
+/// <summary>The "Add a story" form.</summary>
+public sealed class NewStoryForm
+{
+    [Required(ErrorMessage = "Give the story a title.")]
+    [StringLength(200, ErrorMessage = "Keep the title under 200 characters.")]
+    public string? Title { get; set; }
+
+    [Required(ErrorMessage = "Choose a type.")]
+    [RegularExpression("^(feature|bug|chore)$", ErrorMessage = "Choose feature, bug or chore.")]
+    public string? Type { get; set; } = "feature";
+
+    [Required(ErrorMessage = "Give the story points (0 to 13).")]
+    [Range(0, 13, ErrorMessage = "Points are between 0 and 13.")]
+    public int? Points { get; set; } = 1;
+}

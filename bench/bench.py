@@ -1,0 +1,628 @@
+"""Every benchmark figure of issue #8 and the many-sessions load of #6, each against a baseline of the same run.
+
+Run through bench/run.sh, which publishes the apps first. Prints a table and writes bench/results.json.
+"""
+
+import datetime
+import http.client
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+from apps import HOST, App
+from browser import BROWSER_ACCEPT_ENCODING, Browser, parse_page
+from flows import FlowError, obtain_token, sign_in
+from loadgen import Series, wrk
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(BENCH, "out")
+API = "/sandbox/api/v1"
+# Every request here comes from one loopback address: the sandbox's per-address limits are lifted so the
+# figures measure the pages, not the limiter (which still runs on every request).
+UNLIMITED = [
+    f"--Sandbox:RateLimits:{limit}=2147483647" for limit in ("SignInPerMinute", "TokenPerMinute", "ApiPerMinute")
+]
+
+
+class Settings:
+    def __init__(self):
+        number = lambda key, default: int(os.environ.get(key, default))
+        self.mode = os.environ.get("BENCH_MODE", "full")
+        self.runs = number("BENCH_RUNS", 5)
+        self.duration = number("BENCH_DURATION", 3)
+        self.warmup = number("BENCH_WARMUP", 2)
+        self.memory_seconds = number("BENCH_MEMORY_SECONDS", 60)
+        self.load_seconds = number("BENCH_LOAD_SECONDS", 30)
+        self.sessions = number("BENCH_SESSIONS", 64)
+        self.cold_starts = number("BENCH_COLD_STARTS", 5)
+        self.signins = number("BENCH_SIGNINS", 10)
+        self.started = float(os.environ.get("BENCH_STARTED", time.time()))
+
+    def to_json(self):
+        return {k: v for k, v in vars(self).items() if k != "started"}
+
+
+class Results:
+    """What was measured, what could not be and why, and each target's verdict."""
+
+    def __init__(self):
+        self.figures = {}
+        self.missing = {}
+        self.targets = []
+
+    def target(self, name, value, limit, met, unit=""):
+        self.targets.append({"target": name, "value": value, "limit": limit, "unit": unit, "met": bool(met)})
+
+    def attempt(self, figure, measure):
+        try:
+            measure()
+        except (FlowError, RuntimeError, OSError, KeyError, ValueError) as failure:
+            self.missing[figure] = f"{type(failure).__name__}: {failure}"
+            print(f"  ! {figure}: not measured: {self.missing[figure]}", flush=True)
+            if os.environ.get("BENCH_DEBUG"):
+                traceback.print_exc()
+
+
+def ratio(measured, baseline):
+    return measured / baseline if baseline else float("nan")
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+class Bench:
+    def __init__(self, settings):
+        self.settings = settings
+        self.results = Results()
+        self.data = tempfile.mkdtemp(prefix="agileplanner-bench-")
+        self.webapp = None
+        self.template = None
+        self.session = None
+        self.token = None
+        self.project_id = None
+        self.stories_query = ""
+
+    def new_webapp(self):
+        return App(
+            "web app",
+            os.path.join(OUT, "webapp"),
+            "AgilePlanner.WebApp.dll",
+            [f"--DataDirectory={self.data}", "--Sandbox:Enabled=true", *UNLIMITED],
+        )
+
+    def new_template(self):
+        return App("template", os.path.join(OUT, "template"), "TemplateApp.dll")
+
+    # 4. Cold start -------------------------------------------------------------------------------------
+
+    def cold_start(self):
+        print("4. cold start: process start to first 200 on /", flush=True)
+        first = self.new_webapp().start()
+        try:
+            first_seconds = first.wait_ready()
+        finally:
+            first.stop()
+        ours, theirs = [], []
+        for _ in range(self.settings.cold_starts):
+            for app, times in ((self.new_webapp(), ours), (self.new_template(), theirs)):
+                app.start()
+                try:
+                    times.append(app.wait_ready())
+                finally:
+                    app.stop()
+                time.sleep(0.3)
+        figure = {
+            "web_app_ms": round(median(ours) * 1000, 1),
+            "template_ms": round(median(theirs) * 1000, 1),
+            "first_start_empty_data_directory_ms": round(first_seconds * 1000, 1),
+            "runs_web_app_ms": [round(t * 1000, 1) for t in ours],
+            "runs_template_ms": [round(t * 1000, 1) for t in theirs],
+        }
+        figure["ratio"] = round(ratio(figure["web_app_ms"], figure["template_ms"]), 2)
+        self.results.figures["cold_start"] = figure
+        self.results.target("cold start, ours / template", figure["ratio"], 1.5, figure["ratio"] <= 1.5, "x")
+
+    # Sign-in and the raw token ------------------------------------------------------------------------
+
+    def connect(self):
+        print("signing in through the web app and obtaining a raw access token", flush=True)
+        self.results.attempt("session", self._session)
+        self.results.attempt("access token", self._token)
+
+    def _session(self):
+        self.session = sign_in(HOST, self.webapp.port)
+
+    def _token(self):
+        self.token = obtain_token(HOST, self.webapp.port)
+        projects = self.api_get(f"{API}/projects")
+        items = json.loads(projects)["items"]
+        if not items:
+            raise RuntimeError("the demo account has no projects")
+        self.project_id = items[0]["id"]
+        # The stories call exactly as the project page makes it: the current iteration, one page of 25.
+        iterations = json.loads(self.api_get(f"{API}/projects/{self.project_id}/iterations?limit=100"))["items"]
+        current = next((i for i in iterations if i["state"] == "current"), iterations[0] if iterations else None)
+        self.stories_query = f"?iteration={current['id']}&limit=25" if current else "?limit=25"
+
+    def api_get(self, path):
+        connection = http.client.HTTPConnection(HOST, self.webapp.port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Authorization": f"Bearer {self.token}"})
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            return body
+        finally:
+            connection.close()
+
+    @property
+    def cookie_header(self):
+        return f"Cookie: {self.session.cookie_header}"
+
+    @property
+    def bearer_header(self):
+        return f"Authorization: Bearer {self.token}"
+
+    @property
+    def project_page(self):
+        return f"/projects/{self.project_id}"
+
+    @property
+    def stories_call(self):
+        return f"{API}/projects/{self.project_id}/stories{self.stories_query}"
+
+    # 5. Bytes ------------------------------------------------------------------------------------------
+
+    def bytes(self):
+        print("5. bytes: session cookie, page weight", flush=True)
+        self.results.attempt("bytes: page weight of /", self._home_weight)
+        if self.session is None:
+            self.results.missing["bytes: session cookie and /account"] = "no signed-in session (see session)"
+            return
+        self.results.attempt("bytes: session cookie and /account", self._session_bytes)
+
+    def _home_weight(self):
+        self.results.figures["page_weight_home"] = {
+            "web_app": page_weight(Browser(HOST, self.webapp.port), "/"),
+            "template": page_weight(Browser(HOST, self.template.port), "/"),
+        }
+
+    def _session_bytes(self):
+        cookies = self.session.session_cookies
+        size = sum(c.size for c in cookies)
+        self.results.figures["session_cookie"] = {
+            "names": [c.name for c in cookies],
+            "count": len(cookies),
+            "bytes": size,
+            "cookie_header_bytes_to_pages": len(self.session.cookie_header),
+        }
+        self.results.target("session cookie bytes", size, 2048, size <= 2048 and len(cookies) == 1, "B")
+        self.results.target("session cookie count", len(cookies), 1, len(cookies) == 1)
+        weight = page_weight(self.session.browser, "/account")
+        weight["template_home"] = self.results.figures.get("page_weight_home", {}).get("template")
+        self.results.figures["page_weight_account"] = weight
+
+    # 2. Sign-in round trip -----------------------------------------------------------------------------
+
+    def signins(self):
+        print("2. sign-in round trip", flush=True)
+        if self.session is None or self.token is None:
+            self.results.missing["sign-in round trip"] = "needs the sign-in flow and a token (see above)"
+            return
+        self.results.attempt("sign-in round trip", self._signins)
+
+    def _signins(self):
+        per_run_rate, per_run_ms, unit_ms, steps = [], [], [], {}
+        for _ in range(self.settings.runs):
+            started = time.perf_counter()
+            times = []
+            for _ in range(self.settings.signins):
+                done = sign_in(HOST, self.webapp.port)
+                times.append(done.seconds)
+                for method, path, _, seconds in done.browser.log:
+                    steps.setdefault(f"{method} {path}", []).append(seconds)
+            per_run_rate.append(len(times) / (time.perf_counter() - started))
+            per_run_ms.append(median(times) * 1000)
+            unit_ms.append(self._me_ms(50))
+        figure = {
+            "signins_per_second": round(median(per_run_rate), 2),
+            "median_ms": round(median(per_run_ms), 1),
+            "get_me_ms": round(median(unit_ms), 3),
+            "steps_median_ms": {k: round(median(v) * 1000, 2) for k, v in steps.items()},
+            "runs_median_ms": [round(t, 1) for t in per_run_ms],
+        }
+        figure["signin_in_get_me_units"] = round(ratio(figure["median_ms"], figure["get_me_ms"]), 1)
+        self.results.figures["signin"] = figure
+
+    def _me_ms(self, count):
+        """Median of sequential GET /me on one kept-alive connection, as the same Python client sees it."""
+        connection = http.client.HTTPConnection(HOST, self.webapp.port, timeout=10)
+        times = []
+        try:
+            for _ in range(count):
+                started = time.perf_counter()
+                connection.request("GET", f"{API}/me", headers={"Authorization": f"Bearer {self.token}"})
+                response = connection.getresponse()
+                response.read()
+                times.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise RuntimeError(f"GET /me answered {response.status}")
+        finally:
+            connection.close()
+        return median(times) * 1000
+
+    # 1 and 3. Throughput and latency -------------------------------------------------------------------
+
+    def throughput(self):
+        print("1, 3. pages against their API calls and baselines (wrk)", flush=True)
+        web = f"http://{HOST}:{self.webapp.port}"
+        # Pages are asked for as a browser asks (compression included); the API as the web app calls it.
+        browser = f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"
+        targets = [("home", web + "/", [browser]), ("template home", f"http://{HOST}:{self.template.port}/", [browser])]
+        if self.session is not None:
+            targets.append(("account", web + "/account", [self.cookie_header, browser]))
+        if self.token is not None:
+            targets.append(("api me", web + f"{API}/me", [self.bearer_header]))
+            targets.append(("api stories", web + self.stories_call, [self.bearer_header]))
+            if self.session is not None:
+                targets.append(("project", web + self.project_page, [self.cookie_header, browser]))
+        for name, url, headers in targets:
+            verify(url, headers)
+        series = {}
+        for connections in (1, 32):
+            for name, url, headers in targets:
+                wrk(url, connections, self.settings.warmup, headers)
+                series[(name, connections)] = Series(f"{name} c={connections}")
+            # Runs interleaved, so drift on this shared machine hits every target alike.
+            for run in range(self.settings.runs):
+                for name, url, headers in targets:
+                    series[(name, connections)].add(wrk(url, connections, self.settings.duration, headers))
+                print(f"   c={connections} run {run + 1}/{self.settings.runs}", flush=True)
+        self.results.figures["throughput"] = {f"{n} c={c}": s.to_json() for (n, c), s in series.items()}
+        self.series = series
+        self.results.figures["template_rss_mb_after_load"] = round(self.template.rss_mb(), 1)
+        pairs = [
+            ("page_over_api", "account", "api me"),
+            ("page_over_api", "project", "api stories"),
+            ("framework", "account", "home"),
+            ("framework", "home", "template home"),
+        ]
+        for group, page, base in pairs:
+            for connections in (1, 32):
+                if (page, connections) not in series or (base, connections) not in series:
+                    self.results.missing[f"{group}: {page} vs {base}"] = "a page or its baseline was not measurable"
+                    continue
+                measured, baseline = series[(page, connections)], series[(base, connections)]
+                value = round(ratio(measured.rps, baseline.rps), 2)
+                self.results.figures.setdefault(group, []).append(
+                    {
+                        "page": page,
+                        "baseline": base,
+                        "connections": connections,
+                        "rps_ratio": value,
+                        "p50_ratio": round(ratio(measured.p50_ms, baseline.p50_ms), 2),
+                        "p99_ratio": round(ratio(measured.p99_ms, baseline.p99_ms), 2),
+                    }
+                )
+                if group == "page_over_api":
+                    self.results.target(f"{page} / {base} req/s at {connections}", value, 0.5, value >= 0.5)
+        failures = sum(s.failures for s in series.values())
+        self.results.figures["throughput_failures"] = failures
+
+    # 6. Memory and the many-sessions load --------------------------------------------------------------
+
+    def memory(self):
+        if self.session is None or self.token is None:
+            self.results.missing["memory under load"] = "needs signed-in pages (see session)"
+            self.results.missing["many sessions"] = "needs signed-in pages (see session)"
+            return
+        print(f"6. memory: {self.settings.memory_seconds}s at 32 connections on the pages", flush=True)
+        self.results.attempt("memory under load", self._memory)
+        print(f"6. many sessions: {self.settings.sessions} signed-in sessions for {self.settings.load_seconds}s",
+              flush=True)
+        self.results.attempt("many sessions", self._many_sessions)
+
+    def _pages_load(self, cookies, connections, seconds, samples):
+        cookie_file = os.path.join(self.data, f"cookies-{len(cookies)}.txt")
+        with open(cookie_file, "w") as listing:
+            listing.write("\n".join(cookies) + "\n")
+        stop = threading.Event()
+
+        def sample():
+            while not stop.wait(max(1, seconds // 12)):
+                samples.append(round(self.webapp.rss_mb(), 1))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            return wrk(
+                f"http://{HOST}:{self.webapp.port}/account",
+                connections,
+                seconds,
+                headers=[f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"],
+                script="sessions.lua",
+                script_args=[cookie_file, "/account", self.project_page],
+            )
+        finally:
+            stop.set()
+            sampler.join()
+
+    def _memory(self):
+        cookies = [self.session.cookie_header]
+        self._pages_load(cookies, 32, self.settings.warmup * 2, [])
+        warm = self.webapp.rss_mb()
+        samples = []
+        run = self._pages_load(cookies, 32, self.settings.memory_seconds, samples)
+        end = self.webapp.rss_mb()
+        figure = {
+            "rss_after_warmup_mb": round(warm, 1),
+            "rss_after_load_mb": round(end, 1),
+            "growth_mb": round(end - warm, 1),
+            "growth_ratio": round(end / warm, 3),
+            "peak_mb": max(samples + [end]),
+            "samples_mb": samples,
+            "load_rps": round(run.rps, 1),
+            "load_not_200": run.not_200,
+            "load_socket_errors": run.socket_errors,
+            "template_rss_mb": self.results.figures.get("template_rss_mb_after_load"),
+        }
+        self.results.figures["memory"] = figure
+        self.results.target("memory growth after warm-up", figure["growth_ratio"], 1.10,
+                            figure["growth_ratio"] <= 1.10, "x")
+
+    def _many_sessions(self):
+        started = time.perf_counter()
+        cookies = [sign_in(HOST, self.webapp.port).cookie_header for _ in range(self.settings.sessions)]
+        signing_seconds = time.perf_counter() - started
+        self._pages_load(cookies, self.settings.sessions, self.settings.warmup * 2, [])
+        warm = self.webapp.rss_mb()
+        samples = []
+        run = self._pages_load(cookies, self.settings.sessions, self.settings.load_seconds, samples)
+        end = self.webapp.rss_mb()
+        errors = run.socket_errors + run.not_200
+        figure = {
+            "sessions": len(set(cookies)),
+            "connections": self.settings.sessions,
+            "seconds": self.settings.load_seconds,
+            "sign_in_seconds": round(signing_seconds, 1),
+            "requests": run.requests,
+            "rps": round(run.rps, 1),
+            "p50_ms": round(run.p50_ms, 2),
+            "p99_ms": round(run.p99_ms, 2),
+            "non_2xx_3xx": run.non_2xx_3xx,
+            "not_200": run.not_200,
+            "socket_errors": run.socket_errors,
+            "rss_after_warmup_mb": round(warm, 1),
+            "rss_after_load_mb": round(end, 1),
+            "growth_ratio": round(end / warm, 3),
+            "samples_mb": samples,
+        }
+        self.results.figures["many_sessions"] = figure
+        self.results.target(f"{figure['sessions']} sessions: errors", errors, 0, errors == 0)
+        self.results.target(f"{figure['sessions']} sessions: memory growth", figure["growth_ratio"], 1.10,
+                            figure["growth_ratio"] <= 1.10, "x")
+
+    # The whole run -------------------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            self.cold_start()
+            self.webapp = self.new_webapp().start()
+            self.template = self.new_template().start()
+            self.webapp.wait_ready()
+            self.template.wait_ready()
+            self.connect()
+            self.bytes()
+            self.signins()
+            self.throughput()
+            self.memory()
+        except BaseException:
+            for app in (self.webapp, self.template):
+                if app is not None and app.process is not None:
+                    print(f"--- last lines of {app.name}'s console ---\n{app.console(30)}", file=sys.stderr)
+            raise
+        finally:
+            for app in (self.webapp, self.template):
+                if app is not None:
+                    app.stop()
+            shutil.rmtree(self.data, ignore_errors=True)
+
+
+def verify(url, headers):
+    """One request before any load, so a target that fails is named instead of measured."""
+    parts = url.split("/", 3)
+    host, port = parts[2].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        sent = dict(h.split(": ", 1) for h in headers)
+        connection.request("GET", "/" + parts[3], headers=sent)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET {url} answered {response.status} before the load")
+    finally:
+        connection.close()
+
+
+def page_weight(browser, path):
+    """Bytes a browser downloads for a page: HTML plus its same-origin CSS and JS, compressed and not."""
+    page = browser.get(path, headers={"Accept-Encoding": BROWSER_ACCEPT_ENCODING})
+    if page.status != 200:
+        raise RuntimeError(f"GET {path} answered {page.status}")
+    plain_page = browser.get(path)
+    _, assets = parse_page(plain_page.text)
+    weight = {
+        "html": len(page.body),
+        "html_identity": len(plain_page.body),
+        "html_encoding": page.header("Content-Encoding") or "identity",
+        "css": 0,
+        "js": 0,
+        "assets": [],
+    }
+    identity = len(plain_page.body)
+    for asset in assets:
+        try:
+            target = browser.local_path(asset)
+        except ValueError:
+            continue
+        packed = browser.get(target, headers={"Accept-Encoding": BROWSER_ACCEPT_ENCODING})
+        plain = browser.get(target)
+        kind = "css" if ".css" in target.split("?", 1)[0] else "js"
+        weight[kind] += len(packed.body)
+        identity += len(plain.body)
+        weight["assets"].append(
+            {"path": target.split("?", 1)[0], "bytes": len(packed.body), "identity_bytes": len(plain.body),
+             "encoding": packed.header("Content-Encoding") or "identity"}
+        )
+    weight["total"] = weight["html"] + weight["css"] + weight["js"]
+    weight["total_identity"] = identity
+    return weight
+
+
+# The report ---------------------------------------------------------------------------------------------
+
+NAMES = {
+    "home": "/",
+    "template home": "template /",
+    "account": "/account",
+    "project": "/projects/{id}",
+    "api me": "API GET /me",
+    "api stories": "API GET stories",
+}
+
+
+def print_table(results, settings, seconds):
+    figures = results.figures
+    rows = []
+
+    def row(*cells):
+        rows.append(cells)
+
+    def series_cell(key):
+        s = figures.get("throughput", {}).get(key)
+        return f"{s['rps']:>8.0f} req/s  {s['p50_ms']:.2f}/{s['p99_ms']:.2f} ms" if s else "n/a"
+
+    print()
+    print(f"Agile Planner Connect benchmarks ({settings.mode}: {settings.runs} runs x {settings.duration}s, "
+          f"medians; latency p50/p99)")
+    header = ("figure", "measured", "baseline", "ratio")
+    row("1. page over API", "", "", "")
+    for item in figures.get("page_over_api", []):
+        c = item["connections"]
+        row(f"   {NAMES[item['page']]} vs {NAMES[item['baseline']]} c={c}", series_cell(f"{item['page']} c={c}"),
+            series_cell(f"{item['baseline']} c={c}"), f"{item['rps_ratio']:.2f} (target >= 0.5)")
+    if "signin" in figures:
+        s = figures["signin"]
+        row("2. sign-in round trip", f"{s['median_ms']:.1f} ms, {s['signins_per_second']:.1f}/s",
+            f"GET /me {s['get_me_ms']:.2f} ms", f"{s['signin_in_get_me_units']:.0f} x GET /me")
+    row("3. framework baseline", "", "", "")
+    for item in figures.get("framework", []):
+        c = item["connections"]
+        row(f"   {NAMES[item['page']]} vs {NAMES[item['baseline']]} c={c}", series_cell(f"{item['page']} c={c}"),
+            series_cell(f"{item['baseline']} c={c}"), f"{item['rps_ratio']:.2f}")
+    if "cold_start" in figures:
+        s = figures["cold_start"]
+        row("4. cold start to first 200", f"{s['web_app_ms']:.0f} ms", f"template {s['template_ms']:.0f} ms",
+            f"{s['ratio']:.2f} (target <= 1.5)")
+        row("   first start, empty data dir", f"{s['first_start_empty_data_directory_ms']:.0f} ms", "", "")
+    if "session_cookie" in figures:
+        s = figures["session_cookie"]
+        row("5. session cookie", f"{s['bytes']} B in {s['count']} cookie(s)", "target 2048 B, 1 cookie",
+            f"{s['bytes'] / 2048:.2f}")
+    if "page_weight_account" in figures:
+        w = figures["page_weight_account"]
+        template = w.get("template_home") or {}
+        row("   /account weight, compressed", f"{w['total']} B ({w['html_encoding']} html)",
+            f"uncompressed {w['total_identity']} B", f"{ratio(w['total'], w['total_identity']):.2f}")
+        if template:
+            row("   vs template / compressed", f"{w['total']} B", f"{template['total']} B",
+                f"{ratio(w['total'], template['total']):.2f}")
+    elif "page_weight_home" in figures:
+        w = figures["page_weight_home"]
+        row("5. / weight, compressed", f"{w['web_app']['total']} B", f"template {w['template']['total']} B",
+            f"{ratio(w['web_app']['total'], w['template']['total']):.2f}")
+    if "memory" in figures:
+        m = figures["memory"]
+        row(f"6. RSS, {settings.memory_seconds}s at c=32", f"{m['rss_after_load_mb']:.0f} MB",
+            f"after warm-up {m['rss_after_warmup_mb']:.0f} MB", f"{m['growth_ratio']:.2f} (target <= 1.10)")
+        if m.get("template_rss_mb"):
+            row("   vs template after its load", f"{m['rss_after_load_mb']:.0f} MB", f"{m['template_rss_mb']:.0f} MB",
+                f"{ratio(m['rss_after_load_mb'], m['template_rss_mb']):.2f}")
+    if "many_sessions" in figures:
+        m = figures["many_sessions"]
+        row(f"#6 {m['sessions']} sessions, {m['seconds']}s",
+            f"{m['rps']:.0f} req/s, {m['non_2xx_3xx']} non-2xx/3xx, {m['not_200'] + m['socket_errors']} errors",
+            f"RSS {m['rss_after_warmup_mb']:.0f} -> {m['rss_after_load_mb']:.0f} MB",
+            f"{m['growth_ratio']:.2f} (target <= 1.10)")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
+    for cells in [header] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())
+    if results.missing:
+        print("\nnot measured:")
+        for figure, reason in results.missing.items():
+            print(f"  {figure}: {reason}")
+    met = sum(t["met"] for t in results.targets)
+    print(f"\ntargets met: {met}/{len(results.targets)}")
+    for t in results.targets:
+        print(f"  [{'x' if t['met'] else ' '}] {t['target']}: {t['value']}{t['unit']} (limit {t['limit']}{t['unit']})")
+    print(f"\ntotal time: {seconds:.0f} s (from bench/run.sh start, publishing included)")
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH)
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "dotnet": subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip(),
+        "commit": commit.stdout.strip(),
+        # Other work on this shared machine skews every figure; ratios of interleaved runs much less.
+        "load_average_at_end": os.getloadavg(),
+    }
+
+
+def main():
+    settings = Settings()
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    bench = Bench(settings)
+    bench.run()
+    seconds = time.time() - settings.started
+    results = bench.results
+    document = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": settings.to_json(),
+        "total_seconds": round(seconds, 1),
+        "targets": results.targets,
+        "not_measured": results.missing,
+        "figures": results.figures,
+    }
+    # A quick run is for development: it never overwrites the recorded figures.
+    path = os.path.join(BENCH, "results.json") if settings.mode == "full" else os.path.join(OUT, "results-quick.json")
+    with open(path, "w") as output:
+        json.dump(document, output, indent=2)
+        output.write("\n")
+    print_table(results, settings, seconds)
+    print(f"written: {os.path.relpath(path, os.path.dirname(BENCH))}")
+    return 1 if results.missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
