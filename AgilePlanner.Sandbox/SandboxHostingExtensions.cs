@@ -54,7 +54,11 @@ public static class SandboxHostingExtensions
     /// <summary>Maps the sandbox's pages and endpoints under /sandbox when it is enabled.</summary>
     public static WebApplication MapAgilePlannerSandbox(this WebApplication app)
     {
-        // Controllers are attribute-routed under /sandbox and mapped with the app's own MapControllers().
+        if (IsEnabled(app.Configuration))
+        {
+            // Pages and API are attribute-routed controllers, mapped with the app's own MapControllers().
+            app.MapSandboxAssets();
+        }
         return app;
     }
 

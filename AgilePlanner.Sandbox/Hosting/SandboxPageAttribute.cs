@@ -19,7 +19,9 @@ public sealed class SandboxPageAttribute : ResultFilterAttribute
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
+        // The exact value antiforgery sets on pages with a form, so it need not override (and warn).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         base.OnResultExecuting(context);
     }
 }

@@ -17,8 +17,8 @@ public sealed class AuthorizationCodeFlowTests : IAsyncLifetime
     [Fact]
     public async Task Code_grant_with_pkce_gives_tokens_that_read_me()
     {
-        // A still clock, so expires_in is exactly the configured hour.
-        _app.ConfigureTestServices = services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        // A still clock on a whole second (JWT times are whole seconds), so expires_in is exactly the hour.
+        _app.ConfigureTestServices = services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)));
         using var ada = await SandboxUser.SignInAsync(_app);
         var request = new AuthorizationRequest();
 
@@ -386,6 +386,26 @@ public sealed class AuthorizationCodeFlowTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
+    }
+
+    [Fact]
+    public async Task Token_endpoint_is_rate_limited_with_retry_after()
+    {
+        _app.With("Sandbox:RateLimits:TokenPerMinute", "2");
+        using var http = _app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var response = await SandboxTokens.RefreshAsync(http, "spent-or-forged");
+            statuses.Add(response.StatusCode);
+            limited = response;
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(limited!.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        Assert.Contains("no-store", limited.Headers.CacheControl!.ToString());
+        limited.Dispose();
     }
 
     [Fact]

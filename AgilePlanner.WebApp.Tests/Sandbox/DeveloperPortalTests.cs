@@ -38,7 +38,7 @@ public sealed class DeveloperPortalTests : IAsyncLifetime
         Assert.Contains($"AgilePlanner__ClientSecret={client.ClientSecret}", config);
         Assert.Contains("AgilePlanner__Scopes=read write", config);
         Assert.NotEmpty(page.QuerySelectorAll("button[data-copy-target='client-secret']"));
-        Assert.Equal("/_content/AgilePlanner.Sandbox/copy.js", page.QuerySelector("script")!.GetAttribute("src"));
+        Assert.Equal("/sandbox/assets/copy.js", page.QuerySelector("script")!.GetAttribute("src"));
         Assert.All(page.QuerySelectorAll("script"), script => Assert.Equal("", script.TextContent.Trim()));
 
         var list = await developer.GetPageAsync("/sandbox/developers");

@@ -28,6 +28,25 @@ public sealed class SandboxHostingTests
     }
 
     [Fact]
+    public async Task Pages_use_the_sandbox_stylesheet_which_is_served_in_every_environment()
+    {
+        await using var app = new AgilePlannerAppFactory();
+        using var http = app.CreateClient();
+        var page = await Html.ParseAsync(await http.GetAsync("/sandbox/signin", Cancel));
+        var href = page.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
+
+        using var css = await http.GetAsync(href, Cancel);
+        using var script = await http.GetAsync("/sandbox/assets/copy.js", Cancel);
+        using var missing = await http.GetAsync("/sandbox/assets/nothing.css", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(".sandbox-header", await css.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Logs_of_a_whole_flow_hold_no_token_code_secret_or_password()
     {
         await using var app = new AgilePlannerAppFactory();
