@@ -5,6 +5,8 @@ ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
+# Set by the builder (amd64, arm64); publishing for it alone leaves out SQLite's native libraries for other platforms.
+ARG TARGETARCH
 WORKDIR /src
 
 # Restore as its own layer: it is rebuilt only when a project file or a package version changes.
@@ -12,12 +14,14 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY AgilePlanner.WebApp/AgilePlanner.WebApp.csproj AgilePlanner.WebApp/
 COPY AgilePlanner.Sandbox/AgilePlanner.Sandbox.csproj AgilePlanner.Sandbox/
-RUN dotnet restore AgilePlanner.WebApp/AgilePlanner.WebApp.csproj
+RUN arch=${TARGETARCH:-$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')} \
+    && dotnet restore AgilePlanner.WebApp/AgilePlanner.WebApp.csproj --arch "$arch"
 
 COPY AgilePlanner.Sandbox/ AgilePlanner.Sandbox/
 COPY AgilePlanner.WebApp/ AgilePlanner.WebApp/
-RUN dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj --configuration Release --no-restore \
-        --output /app -p:UseAppHost=false \
+RUN arch=${TARGETARCH:-$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')} \
+    && dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj --configuration Release --no-restore \
+        --arch "$arch" --self-contained false --output /app -p:UseAppHost=false \
     # The chiseled runtime has no shell to create /data with, so it is made here and copied with its owner.
     && mkdir -p /rootfs/data
 

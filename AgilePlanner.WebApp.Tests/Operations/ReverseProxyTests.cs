@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgilePlanner.WebApp.Tests.Operations;
 
@@ -53,6 +54,20 @@ public sealed class ReverseProxyTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(null, "http://localhost/callback")]
+    [InlineData("203.0.113.7", "https://planner.example.com/callback")]
+    public async Task The_redirect_uri_sent_to_the_provider_follows_only_a_configured_proxy(string? knownProxy, string redirectUri)
+    {
+        _app.With("ForwardedHeaders:KnownProxies:0", knownProxy);
+
+        var context = await SendFromProxyAsync("/connect", forwardedProto: "https", forwardedHost: "planner.example.com");
+
+        Assert.Equal(StatusCodes.Status302Found, context.Response.StatusCode);
+        var authorize = new Uri(context.Response.Headers.Location.ToString());
+        Assert.Equal(redirectUri, QueryHelpers.ParseQuery(authorize.Query)["redirect_uri"].ToString());
+    }
+
+    [Theory]
     [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.example", "ForwardedHeaders:KnownProxies")]
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/99", "ForwardedHeaders:KnownNetworks")]
     [InlineData("AgilePlanner:PublicBaseUrl", "planner.example.com", "AgilePlanner:PublicBaseUrl")]
@@ -68,21 +83,24 @@ public sealed class ReverseProxyTests : IAsyncLifetime
 
     private async Task<string?> BaseUrlSeenFromAsync(IPAddress remote, string forwardedProto, string forwardedHost)
     {
-        var context = await _app.Server.SendAsync(http =>
-        {
-            http.Connection.RemoteIpAddress = remote;
-            http.Request.Method = HttpMethods.Get;
-            http.Request.Path = "/healthz";
-            http.Request.Headers.Host = "localhost";
-            http.Request.Headers["X-Forwarded-For"] = "192.0.2.10";
-            http.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
-            http.Request.Headers["X-Forwarded-Host"] = forwardedHost;
-        }, TestContext.Current.CancellationToken);
+        var context = await SendFromProxyAsync("/healthz", forwardedProto, forwardedHost, remote);
 
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
         using var body = await JsonDocument.ParseAsync(context.Response.Body, cancellationToken: TestContext.Current.CancellationToken);
         return body.RootElement.GetProperty("baseUrl").GetString();
     }
+
+    private Task<HttpContext> SendFromProxyAsync(string path, string forwardedProto, string forwardedHost, IPAddress? remote = null) =>
+        _app.Server.SendAsync(http =>
+        {
+            http.Connection.RemoteIpAddress = remote ?? Proxy;
+            http.Request.Method = HttpMethods.Get;
+            http.Request.Path = path;
+            http.Request.Headers.Host = "localhost";
+            http.Request.Headers["X-Forwarded-For"] = "192.0.2.10";
+            http.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
+            http.Request.Headers["X-Forwarded-Host"] = forwardedHost;
+        }, TestContext.Current.CancellationToken);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
