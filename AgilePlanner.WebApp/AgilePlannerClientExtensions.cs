@@ -41,20 +41,26 @@ public static class AgilePlannerClientExtensions
         services.AddSingleton<TokenRefresher>();
 
         // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect.
+        // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
+        // the 10 s timeout is applied per call by AgilePlannerTokenClient.
         services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            .AddResilienceHandler("token-timeout", pipeline => pipeline.AddTimeout(AgilePlannerAuthenticationDefaults.BackchannelTimeout));
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
 
-        // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all.
+        // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
+        // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
         services.AddTransient<BearerTokenHandler>();
         services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .AddHttpMessageHandler<BearerTokenHandler>()
-            .AddStandardResilienceHandler(options =>
+            .AddResilienceHandler("api", (pipeline, context) =>
             {
-                options.Retry.DisableForUnsafeHttpMethods();
-                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
-                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
+                var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
+                retry.DisableForUnsafeHttpMethods();
+                pipeline.AddRetry(retry);
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
 
         services.Configure<MvcOptions>(options =>

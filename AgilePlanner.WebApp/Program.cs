@@ -20,14 +20,14 @@ builder.AddHealthEndpoints(dataDirectory);
 // The built-in Agile Planner, on unless Sandbox:Enabled is false.
 builder.AddAgilePlannerSandbox(dataDirectory);
 
+// Brotli or gzip for pages and static files (not over HTTPS: BREACH).
+builder.AddResponseCompression();
+
 // The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
 builder.AddAgilePlannerClient();
 
 // See the flow: the step-by-step inspector at /flow and the API console at /console.
 builder.AddFlowInspector();
-
-// Brotli or gzip for pages and static files (not over HTTPS: BREACH).
-builder.AddResponseCompression();
 
 // MVC: controllers and views, one folder a feature.
 builder.Services.AddControllersWithViews().AddFeatureFolders();

@@ -89,6 +89,7 @@ class Bench:
         self.session = None
         self.token = None
         self.project_id = None
+        self.stories_query = ""
 
     def new_webapp(self):
         return App(
@@ -147,6 +148,10 @@ class Bench:
         if not items:
             raise RuntimeError("the demo account has no projects")
         self.project_id = items[0]["id"]
+        # The stories call exactly as the project page makes it: the current iteration, one page of 25.
+        iterations = json.loads(self.api_get(f"{API}/projects/{self.project_id}/iterations?limit=100"))["items"]
+        current = next((i for i in iterations if i["state"] == "current"), iterations[0] if iterations else None)
+        self.stories_query = f"?iteration={current['id']}&limit=25" if current else "?limit=25"
 
     def api_get(self, path):
         connection = http.client.HTTPConnection(HOST, self.webapp.port, timeout=10)
@@ -174,7 +179,7 @@ class Bench:
 
     @property
     def stories_call(self):
-        return f"{API}/projects/{self.project_id}/stories"
+        return f"{API}/projects/{self.project_id}/stories{self.stories_query}"
 
     # 5. Bytes ------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -32,7 +33,7 @@ public sealed partial class AuthorizationController(
     [HttpGet("/sandbox/oauth/authorize")]
     public async Task<IActionResult> Authorize()
     {
-        if (RejectedRequest() is { } error)
+        if (await RejectedRequestAsync() is { } error)
         {
             return error;
         }
@@ -66,7 +67,7 @@ public sealed partial class AuthorizationController(
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> Decide([FromForm(Name = "decision")] string? decision)
     {
-        if (RejectedRequest() is { } error)
+        if (await RejectedRequestAsync() is { } error)
         {
             return error;
         }
@@ -94,13 +95,33 @@ public sealed partial class AuthorizationController(
         return await IssueCodeAsync(user, application, await GrantedScopesAsync(request, application));
     }
 
-    /// <summary>Requests OpenIddict refused without a redirect (unknown client, unregistered redirect URI): shown here, never sent back.</summary>
-    private IActionResult? RejectedRequest()
+    /// <summary>
+    /// Requests OpenIddict refused before it could trust the redirect URI. Once the client and its redirect URI
+    /// check out, the error goes back to the client (RFC 6749 section 4.1.2.1); otherwise it is shown here and
+    /// the browser is never sent to an unregistered address.
+    /// </summary>
+    private async Task<IActionResult?> RejectedRequestAsync()
     {
         var response = HttpContext.GetOpenIddictServerResponse();
         if (response?.Error is null)
         {
             return null;
+        }
+
+        var request = HttpContext.GetOpenIddictServerRequest();
+        if (request is { ClientId: { Length: > 0 } clientId, RedirectUri: { Length: > 0 } redirectUri }
+            && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application
+            && await applications.ValidateRedirectUriAsync(application, redirectUri, HttpContext.RequestAborted))
+        {
+            LogRejectedToClient(logger, response.Error, clientId);
+            var parameters = new Dictionary<string, string?>
+            {
+                [Parameters.Error] = response.Error,
+                [Parameters.ErrorDescription] = response.ErrorDescription,
+                [Parameters.State] = request.State,
+                [Parameters.Iss] = SandboxIssuer.For(Request),
+            };
+            return Redirect(QueryHelpers.AddQueryString(redirectUri, parameters.Where(p => !string.IsNullOrEmpty(p.Value))));
         }
 
         LogRejected(logger, response.Error);
@@ -175,6 +196,9 @@ public sealed partial class AuthorizationController(
 
     [LoggerMessage(3, LogLevel.Warning, "Sandbox authorization request rejected without redirect: {Error}")]
     private static partial void LogRejected(ILogger logger, string error);
+
+    [LoggerMessage(4, LogLevel.Information, "Sandbox authorization request rejected with {Error}, sent back to client {ClientId}")]
+    private static partial void LogRejectedToClient(ILogger logger, string error, string clientId);
 }
 
 public sealed record ConsentModel(

@@ -40,6 +40,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         var checks = body.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("data-directory").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("provider").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("database-SandboxDbContext").GetProperty("status").GetString());
     }
 
     [Theory]
@@ -48,17 +49,20 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Readiness_is_unhealthy_when_the_provider_is_unreachable(string sandboxEnabled)
     {
         var closedPort = ClosedLoopbackPort();
+        var provider = $"http://127.0.0.1:{closedPort}";
         _app.With("Sandbox:Enabled", sandboxEnabled)
-            .With(ProviderHealthCheck.TokenEndpointKey, $"http://127.0.0.1:{closedPort}/oauth/token?client_secret={ClientSecret}");
+            .With("AgilePlanner:AuthorizationEndpoint", $"{provider}/oauth/authorize")
+            .With("AgilePlanner:ApiBaseUrl", $"{provider}/api/v1/")
+            .With(ProviderHealthCheck.TokenEndpointKey, $"{provider}/oauth/token?client_secret={ClientSecret}");
         using var client = _app.CreateClient();
 
         using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        var provider = JsonDocument.Parse(text).RootElement.GetProperty("checks").GetProperty("provider");
-        Assert.Equal("Unhealthy", provider.GetProperty("status").GetString());
-        Assert.Contains("unreachable", provider.GetProperty("description").GetString());
+        var check = JsonDocument.Parse(text).RootElement.GetProperty("checks").GetProperty("provider");
+        Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
+        Assert.Contains("unreachable", check.GetProperty("description").GetString());
         Assert.DoesNotContain(ClientSecret, text);
         Assert.DoesNotContain(ClientSecret, _app.Logs.AllText);
     }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AgilePlanner.WebApp.Security;
-using Polly.Timeout;
 
 namespace AgilePlanner.WebApp.Authentication;
 
@@ -9,7 +8,7 @@ namespace AgilePlanner.WebApp.Authentication;
 /// The back channel to the token and revocation endpoints: code exchange, refresh and RFC 7009 revocation,
 /// client authentication in the form body. Never retried: a retried code exchange is a second redemption.
 /// </summary>
-public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory, ILogger<AgilePlannerTokenClient> logger)
+public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<AgilePlannerTokenClient> logger)
 {
     private const int MaxResponseBytes = 64 * 1024;
 
@@ -54,15 +53,17 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
             ["client_id"] = options.ClientId,
             ["client_secret"] = options.ClientSecret,
         };
+        using var timeout = new CancellationTokenSource(AgilePlannerAuthenticationDefaults.BackchannelTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, revocationEndpoint) { Content = new FormUrlEncodedContent(form) };
             using var response = await httpClientFactory.CreateClient(AgilePlannerHttpClients.TokenEndpoint)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             logger.TokenRevoked(tokenTypeHint, (int)response.StatusCode);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception exception) when (IsBackchannelFailure(exception, cancellationToken))
+        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.TokenRevocationFailed(tokenTypeHint, exception.GetType().Name);
             return false;
@@ -85,14 +86,16 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
 
     private async Task<TokenResult> SendAsync(string tokenEndpoint, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(AgilePlannerAuthenticationDefaults.BackchannelTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             using var response = await httpClientFactory.CreateClient(AgilePlannerHttpClients.TokenEndpoint)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var status = (int)response.StatusCode;
-            var json = await ReadJsonAsync(response, cancellationToken);
+            var json = await ReadJsonAsync(response, linked.Token);
 
             if (response.IsSuccessStatusCode)
             {
@@ -117,7 +120,7 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
                 _ => TokenResult.Failed(TokenFailure.Rejected, error, status),
             };
         }
-        catch (Exception exception) when (exception is TimeoutRejectedException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return TokenResult.Failed(TokenFailure.Timeout);
         }
@@ -183,8 +186,4 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
         var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         return new TokenSet(access.GetString()!, string.IsNullOrEmpty(refresh) ? null : refresh, "Bearer", expiresIn, scope);
     }
-
-    private static bool IsBackchannelFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is HttpRequestException or TimeoutRejectedException
-        || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 }

@@ -58,8 +58,13 @@ public static class ProviderText
             {
                 if (rune.Value is '\n' or '\r' or '\t')
                 {
-                    builder.Append(' ');
+                    AppendSpace(builder);
                 }
+                continue;
+            }
+            if (Rune.IsWhiteSpace(rune))
+            {
+                AppendSpace(builder);
                 continue;
             }
             if (builder.Length + rune.Utf16SequenceLength > maxLength)
@@ -76,5 +81,13 @@ public static class ProviderText
             return null;
         }
         return truncated ? text + "…" : text;
+    }
+
+    private static void AppendSpace(StringBuilder builder)
+    {
+        if (builder.Length > 0 && builder[^1] != ' ')
+        {
+            builder.Append(' ');
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace AgilePlanner.WebApp.Errors;
 /// <summary>The friendly pages for unhandled failures and bare status codes: never a stack trace.</summary>
 [IgnoreAntiforgeryToken]
 [ApiExplorerSettings(IgnoreApi = true)]
-public sealed class ErrorController : Controller
+public sealed class ErrorsController : Controller
 {
     [Route("/error")]
     public IActionResult Unhandled()

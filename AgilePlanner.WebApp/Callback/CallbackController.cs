@@ -7,7 +7,7 @@ namespace AgilePlanner.WebApp.Callback;
 /// The pages a failed callback lands on (the OAuth handler itself answers <c>/callback</c>).
 /// Provider text is read from TempData, cleaned again, and HTML-encoded by Razor.
 /// </summary>
-public sealed class CallbackErrorController : Controller
+public sealed class CallbackController : Controller
 {
     [HttpGet("/callback/error/{code}")]
     public IActionResult Show(string code)
