@@ -56,19 +56,14 @@ public static class AgilePlannerClientExtensions
             {
                 pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 pipeline.AddTimeout(TimeSpan.FromSeconds(10));
-                var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
+                var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.FromSeconds(1), UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
                 retry.DisableForUnsafeHttpMethods();
                 pipeline.AddRetry(retry);
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
 
-        services.Configure<MvcOptions>(options =>
-        {
-            // Every state-changing request needs the antiforgery token, even if an action forgets its attribute.
-            options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
-            options.Filters.Add<ApiFailureFilter>();
-        });
+        services.Configure<MvcOptions>(options => options.Conventions.Add(new AppControllersConvention()));
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "AgilePlanner.Antiforgery";

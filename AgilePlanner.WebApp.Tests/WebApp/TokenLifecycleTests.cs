@@ -180,7 +180,7 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var page = await Html.ParseAsync(response);
         Assert.Equal("Agile Planner is unavailable", page.QuerySelector("h1")?.TextContent);
-        Assert.Equal(4, Provider.ApiRequests.Count - before);
+        Assert.InRange(Provider.ApiRequests.Count - before, 2, 4);
     }
 
     [Fact]

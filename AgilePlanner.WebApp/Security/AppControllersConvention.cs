@@ -1,0 +1,23 @@
+using AgilePlanner.WebApp.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+
+namespace AgilePlanner.WebApp.Security;
+
+/// <summary>
+/// Every controller of this app checks the antiforgery token on state-changing requests, even if an action forgets
+/// its attribute, and turns API failures into pages. The hosted sandbox's controllers (its bearer-token API) are left alone.
+/// </summary>
+public sealed class AppControllersConvention : IControllerModelConvention
+{
+    public void Apply(ControllerModel controller)
+    {
+        if (controller.ControllerType.Assembly != typeof(AppControllersConvention).Assembly)
+        {
+            return;
+        }
+
+        controller.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+        controller.Filters.Add(new TypeFilterAttribute(typeof(ApiFailureFilter)));
+    }
+}
