@@ -9,7 +9,7 @@ namespace AgilePlanner.WebApp.Flow;
 /// </summary>
 internal static class CapturedContent
 {
-    public const int MaxCaptureBytes = 256 * 1024;
+    public const int MaxCaptureBytes = 64 * 1024;
 
     /// <summary>The first bytes of the body and whether they are all of it; <paramref name="response"/>'s content is replaced.</summary>
     public static async Task<(byte[] Prefix, bool Complete)> CaptureAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -37,8 +37,7 @@ public sealed partial class FlowRecorder(
     public async Task StartAsync(HttpContext context, FlowStep firstStep, string? codeChallenge = null)
     {
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(IdBytes));
-        var record = new FlowRecord { StartedAt = time.GetUtcNow(), CodeChallenge = codeChallenge };
-        Add(record, firstStep);
+        var index = new FlowRecordIndex { StartedAt = time.GetUtcNow(), CodeChallenge = codeChallenge };
         context.Items[CurrentIdKey] = id;
         context.Response.Cookies.Append(CookieNameFor(context.Request), id, new CookieOptions
         {
@@ -50,7 +49,7 @@ public sealed partial class FlowRecorder(
             IsEssential = true,
             MaxAge = Options.Lifetime,
         });
-        await WriteAsync(id, record);
+        await AddAsync(id, index, [firstStep]);
     }
 
     /// <summary>True when this browser holds a record id (it may have expired since) or a callback waits to start one.</summary>
@@ -92,16 +91,12 @@ public sealed partial class FlowRecorder(
         await gate.WaitAsync();
         try
         {
-            var record = await ReadAsync(id);
-            if (record is null)
+            var index = await ReadIndexAsync(id);
+            if (index is null)
             {
                 return false;
             }
-            foreach (var step in steps)
-            {
-                Add(record, step);
-            }
-            await WriteAsync(id, record);
+            await AddAsync(id, index, steps);
             return true;
         }
         finally
@@ -111,10 +106,24 @@ public sealed partial class FlowRecorder(
     }
 
     /// <summary>This browser's record, or null when it has none, it expired, or its cookie names nothing.</summary>
-    public Task<FlowRecord?> GetAsync(HttpContext context)
+    public async Task<FlowRecord?> GetAsync(HttpContext context)
     {
         var id = CurrentId(context);
-        return id is null ? Task.FromResult<FlowRecord?>(null) : ReadAsync(id);
+        var index = id is null ? null : await ReadIndexAsync(id);
+        if (index is null)
+        {
+            return null;
+        }
+        var record = new FlowRecord { StartedAt = index.StartedAt, CodeChallenge = index.CodeChallenge, DroppedSteps = index.DroppedSteps };
+        foreach (var entry in index.Steps)
+        {
+            var bytes = await cache.GetAsync(StepKey(id!, entry.Number));
+            if (bytes is not null && Deserialize<FlowStep>(bytes) is { } step)
+            {
+                record.Steps.Add(step);
+            }
+        }
+        return record;
     }
 
     /// <summary>Forgets this browser's record and its cookie.</summary>
@@ -123,9 +132,13 @@ public sealed partial class FlowRecorder(
         var id = CurrentId(context);
         context.Items.Remove(CurrentIdKey);
         context.Response.Cookies.Delete(CookieNameFor(context.Request), new CookieOptions { Path = "/", Secure = context.Request.IsHttps });
-        if (id is not null)
+        if (id is not null && await ReadIndexAsync(id) is { } index)
         {
-            await cache.RemoveAsync(CacheKey(id));
+            foreach (var entry in index.Steps)
+            {
+                await cache.RemoveAsync(StepKey(id, entry.Number));
+            }
+            await cache.RemoveAsync(IndexKey(id));
         }
     }
 
@@ -145,57 +158,85 @@ public sealed partial class FlowRecorder(
         id is { Length: 43 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     // The cache holds a hash of the id, so whoever can read the cache still cannot present a browser's cookie.
-    private static string CacheKey(string id) =>
+    private static string IndexKey(string id) =>
         "flow:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(id)));
 
-    private void Add(FlowRecord record, FlowStep step)
+    private static string StepKey(string id, int number) => $"{IndexKey(id)}:{number}";
+
+    // Each step is its own entry and the index only lists them, so an API call costs one small write, not the whole record.
+    private async Task AddAsync(string id, FlowRecordIndex index, IEnumerable<FlowStep> steps)
     {
-        record.Steps.Add(step);
-        while (record.Steps.Count > Options.MaxSteps)
+        var entry = Expiry(index);
+        if (entry is null)
+        {
+            return;
+        }
+        foreach (var step in steps)
+        {
+            var number = index.NextNumber++;
+            index.Steps.Add(new FlowStepEntry(number, step.Kind));
+            await cache.SetAsync(StepKey(id, number), JsonSerializer.SerializeToUtf8Bytes(step, Json), entry);
+        }
+        while (index.Steps.Count > Options.MaxSteps)
         {
             // The connection itself (authorize, callback, token) is what the page is for: API calls give way first.
-            var oldest = record.Steps.FindIndex(s => s.Kind == FlowStepKind.ApiCall);
-            record.Steps.RemoveAt(oldest >= 0 ? oldest : 1);
-            record.DroppedSteps++;
+            var oldest = index.Steps.FindIndex(s => s.Kind == FlowStepKind.ApiCall);
+            var dropped = index.Steps[oldest >= 0 ? oldest : 1];
+            index.Steps.Remove(dropped);
+            index.DroppedSteps++;
+            await cache.RemoveAsync(StepKey(id, dropped.Number));
         }
+        await cache.SetAsync(IndexKey(id), JsonSerializer.SerializeToUtf8Bytes(index, Json), entry);
     }
 
-    private async Task<FlowRecord?> ReadAsync(string id)
+    private DistributedCacheEntryOptions? Expiry(FlowRecordIndex index)
     {
-        var bytes = await cache.GetAsync(CacheKey(id));
-        if (bytes is null)
+        var remaining = index.StartedAt + Options.Lifetime - time.GetUtcNow();
+        return remaining <= TimeSpan.Zero ? null : new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining };
+    }
+
+    private async Task<FlowRecordIndex?> ReadIndexAsync(string id)
+    {
+        var bytes = await cache.GetAsync(IndexKey(id));
+        var index = bytes is null ? null : Deserialize<FlowRecordIndex>(bytes);
+        // The cache's own expiry runs on its clock; this check runs on the app's, so tests can move time.
+        if (index is not null && index.StartedAt + Options.Lifetime <= time.GetUtcNow())
         {
+            await cache.RemoveAsync(IndexKey(id));
             return null;
         }
-        FlowRecord? record;
+        return index;
+    }
+
+    private T? Deserialize<T>(byte[] bytes)
+        where T : class
+    {
         try
         {
-            record = JsonSerializer.Deserialize<FlowRecord>(bytes, Json);
+            return JsonSerializer.Deserialize<T>(bytes, Json);
         }
         catch (JsonException exception)
         {
             LogUnreadableRecord(logger, exception);
             return null;
         }
-        // The cache's own expiry runs on its clock; this check runs on the app's, so tests can move time.
-        if (record is null || record.StartedAt + Options.Lifetime <= time.GetUtcNow())
-        {
-            await cache.RemoveAsync(CacheKey(id));
-            return null;
-        }
-        return record;
     }
 
-    private async Task WriteAsync(string id, FlowRecord record)
+    /// <summary>What the cache keeps under a record's key: when it started and which step entries it has, in order.</summary>
+    private sealed class FlowRecordIndex
     {
-        var remaining = record.StartedAt + Options.Lifetime - time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
-        {
-            return;
-        }
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(record, Json);
-        await cache.SetAsync(CacheKey(id), bytes, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = remaining });
+        public DateTimeOffset StartedAt { get; set; }
+
+        public string? CodeChallenge { get; set; }
+
+        public int DroppedSteps { get; set; }
+
+        public int NextNumber { get; set; }
+
+        public List<FlowStepEntry> Steps { get; set; } = [];
     }
+
+    private sealed record FlowStepEntry(int Number, FlowStepKind Kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A flow record could not be read and was ignored")]
     private static partial void LogUnreadableRecord(ILogger logger, Exception exception);

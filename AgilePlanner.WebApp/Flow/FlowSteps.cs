@@ -12,6 +12,8 @@ public static class FlowSteps
 {
     private const string CodeVerifierItem = "code_verifier";
 
+    private const int MaxJsonChars = 64 * 1024;
+
     /// <summary>Step 1: the authorize URL the browser is sent to, parameter by parameter.</summary>
     public static FlowStep Authorize(string authorizeUrl, AuthenticationProperties? properties, DateTimeOffset at, FlowInspectorOptions options)
     {
@@ -158,7 +160,12 @@ public static class FlowSteps
 
     private static void SetText(FlowHttpMessage message, string text, List<string> secrets, FlowInspectorOptions options)
     {
-        var json = Masking.MaskJson(text);
+        // Big bodies are shown cut short anyway: they skip the JSON round trip, and their secrets are masked by pattern.
+        var json = text.Length <= MaxJsonChars ? Masking.MaskJson(text) : null;
+        if (json is null && text.Length > options.MaxBodyChars)
+        {
+            text = text[..(options.MaxBodyChars + 1)];
+        }
         if (json is not null)
         {
             SetBody(message, Masking.Scrub(json, secrets), isJson: true, options);
