@@ -17,6 +17,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
     private readonly ConcurrentQueue<RequestedUrl> _requests = new();
     private readonly ConcurrentQueue<string> _serverErrors = new();
     private readonly string _screenshots;
+    private readonly int _logLinesBefore;
     private int _step;
 
     private BrowserSession(IBrowserContext context, LiveApp app, string screenshots)
@@ -24,6 +25,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         Context = context;
         App = app;
         _screenshots = screenshots;
+        _logLinesBefore = app.Logs.Lines.Count;
         context.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -101,9 +103,9 @@ public sealed partial class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The web app's cookies, as the browser holds them for the app's site.</summary>
+    /// <summary>Every cookie the browser holds for the app's host, whatever its path.</summary>
     public async Task<IReadOnlyList<BrowserContextCookiesResult>> AppCookiesAsync() =>
-        await Context.CookiesAsync([App.AppUrl.ToString()]);
+        (await Context.CookiesAsync()).Where(c => c.Domain == App.AppUrl.Host).ToList();
 
     /// <summary>
     /// The session cookie as the browser holds it: one cookie (no chunks), HttpOnly, SameSite=Lax, Secure over
@@ -128,15 +130,27 @@ public sealed partial class BrowserSession : IAsyncDisposable
         TestContext.Current.TestOutputHelper?.WriteLine($"session cookie {session.Name}: {size} bytes");
 
         Assert.DoesNotContain(name + "=", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
-        var providerCookies = await Context.CookiesAsync([App.ProviderUrl.ToString()]);
+        var providerCookies = (await Context.CookiesAsync()).Where(c => c.Domain == App.ProviderUrl.Host);
         Assert.DoesNotContain(providerCookies, c => c.Name == name);
         return session;
     }
 
-    /// <summary>The session cookie's name over plain HTTP (the web app's <c>SessionCookie.Name</c>).</summary>
-    public const string SessionCookieName = "AgilePlanner";
+    /// <summary>The session cookie's name over plain HTTP.</summary>
+    public const string SessionCookieName = AgilePlanner.WebApp.Session.SessionCookie.Name;
 
-    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        // Kestrel's threads log outside the test's context; replay the server's warnings and errors here.
+        var output = TestContext.Current.TestOutputHelper;
+        foreach (var line in App.Logs.Lines.Skip(_logLinesBefore).Where(IsWarningOrWorse))
+        {
+            output?.WriteLine("server: " + line);
+        }
+    }
+
+    private static bool IsWarningOrWorse(string line) =>
+        line.StartsWith("Warning", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal);
 
     internal const string SandboxClientSecret = "sandbox-secret-not-for-production";
 

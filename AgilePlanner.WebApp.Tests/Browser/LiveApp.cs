@@ -53,7 +53,15 @@ public sealed class LiveApp : AgilePlannerAppFactory, IAsyncLifetime
         With("AgilePlanner:RevocationEndpoint", new Uri(ProviderUrl, "oauth/revoke").ToString());
         With("AgilePlanner:ApiBaseUrl", new Uri(ProviderUrl, "api/v1/").ToString());
         With("AgilePlanner:Issuer", ProviderUrl.ToString());
+        if (Certificate is not null)
+        {
+            // Only plain-HTTP loopback callbacks match on any port (RFC 8252); an HTTPS one is registered exactly.
+            With("Sandbox:Clients:0:RedirectUris:2", new Uri(AppUrl, "callback").ToString());
+        }
         base.ConfigureWebHost(builder);
+        // The sandbox's stylesheet ships in its Razor class library (_content/...); a published app copies it
+        // to wwwroot, the test host serves it from the build's static web assets manifest, as dotnet run does.
+        builder.UseStaticWebAssets();
     }
 
     ValueTask IAsyncLifetime.InitializeAsync()
