@@ -11,7 +11,11 @@ public sealed class SandboxHostingTests
     [Fact]
     public async Task Disabled_sandbox_serves_nothing_under_sandbox()
     {
-        await using var app = new AgilePlannerAppFactory().With("Sandbox:Enabled", "false");
+        await using var app = new AgilePlannerAppFactory()
+            .With("Sandbox:Enabled", "false")
+            .With("AgilePlanner:AuthorizationEndpoint", "https://provider.test/oauth/authorize")
+            .With("AgilePlanner:TokenEndpoint", "https://provider.test/oauth/token")
+            .With("AgilePlanner:ApiBaseUrl", "https://provider.test/api/v1");
         using var http = app.CreateClient();
 
         using var signIn = await http.GetAsync("/sandbox/signin", Cancel);
