@@ -8,8 +8,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AgilePlanner.Sandbox.Api;
 
 /// <summary>What every API v1 controller shares: the token owner, and finding one of their projects.</summary>
-// Bearer tokens are sent by code, never attached by a browser, so cross-site request forgery does not apply:
-// exempt the API from any antiforgery filter the hosting app applies to all its controllers.
+// Bearer tokens, not cookies, authenticate the API: there is no ambient credential for a forged request to ride on.
 [IgnoreAntiforgeryToken]
 public abstract class ApiControllerBase(SandboxDbContext db) : ControllerBase
 {

@@ -15,7 +15,7 @@ public sealed class SandboxHostingTests
             .With("Sandbox:Enabled", "false")
             .With("AgilePlanner:AuthorizationEndpoint", "https://provider.test/oauth/authorize")
             .With("AgilePlanner:TokenEndpoint", "https://provider.test/oauth/token")
-            .With("AgilePlanner:ApiBaseUrl", "https://provider.test/api/v1/");
+            .With("AgilePlanner:ApiBaseUrl", "https://provider.test/api/v1");
         using var http = app.CreateClient();
 
         using var signIn = await http.GetAsync("/sandbox/signin", Cancel);
