@@ -67,7 +67,9 @@ public static class AgilePlannerClientExtensions
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "AgilePlanner.Antiforgery";
-            options.Cookie.SameSite = SameSiteMode.Strict;
+            // Lax, not Strict: the sandbox's sign-in page is reached by a cross-site navigation, and a Strict cookie
+            // would be missing there, so each tab would mint a new one and void the forms already open in other tabs.
+            options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.Configure<CookieTempDataProviderOptions>(options =>

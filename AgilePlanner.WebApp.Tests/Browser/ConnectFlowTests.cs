@@ -178,4 +178,55 @@ public sealed class ConnectFlowTests(ChromiumFixture chromium, LiveApp app) : IC
 
     private static int AccountPageRequests(BrowserSession session) =>
         session.Requests.Count(r => r.Url == new Uri(session.App.AppUrl, "account").ToString());
+
+    [Fact]
+    public async Task Two_tabs_connecting_at_once_both_end_connected()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, app);
+        var first = await session.NewPageAsync();
+        var second = await session.NewPageAsync();
+
+        await ConnectFromHomeAsync(session, first);
+        await ConnectFromHomeAsync(session, second);
+        await SignInAtSandboxAsync(session, first);
+        await ExpectConsentAsync(session, first);
+        await SignInAtSandboxAsync(session, second);
+        await ExpectConsentAsync(session, second);
+        await AllowAsync(first);
+        await ExpectAccountAsync(session, first);
+        await AllowAsync(second);
+        await ExpectAccountAsync(session, second);
+
+        await first.ReloadAsync();
+        await ExpectAccountAsync(session, first);
+        await session.AssertSessionCookieAsync(first);
+        session.AssertNothingLeakedOrBroke();
+    }
+
+    [Fact]
+    public async Task Adding_a_story_with_read_access_offers_Allow_writing_and_then_adds_it()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, app);
+        var page = await session.NewPageAsync();
+        await ConnectAsync(session, page);
+        await page.GotoAsync("/projects");
+        await page.Locator("main a[href^='/projects/']").First.ClickAsync();
+        var project = page.Url;
+        var addStory = page.Locator("#add-story");
+        await Expect(addStory.GetByRole(AriaRole.Button, new() { Name = "Add story" })).ToHaveCountAsync(0);
+        await session.SnapAsync(page, "read-only");
+
+        await addStory.GetByRole(AriaRole.Link, new() { Name = "Allow writing" }).ClickAsync();
+        await ExpectConsentAsync(session, page);
+        await Expect(page.Locator("[data-scope='write']")).ToBeVisibleAsync();
+        await AllowAsync(page);
+        await Expect(page).ToHaveURLAsync(project);
+
+        var title = $"Story from the browser {Guid.NewGuid():N}"[..32];
+        await addStory.GetByLabel("Title").FillAsync(title);
+        await addStory.GetByRole(AriaRole.Button, new() { Name = "Add story" }).ClickAsync();
+        await Expect(page.GetByText($"Story “{title}” added.")).ToBeVisibleAsync();
+        await session.SnapAsync(page, "story-added");
+        session.AssertNothingLeakedOrBroke();
+    }
 }

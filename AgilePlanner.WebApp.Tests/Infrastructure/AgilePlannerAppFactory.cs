@@ -14,6 +14,14 @@ public class AgilePlannerAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
+    static AgilePlannerAppFactory()
+    {
+        // Hundreds of hosts start in one test run: watching appsettings files for changes would take an inotify
+        // instance each and run into the kernel's per-user limit (128 by default), failing hosts at start.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     public AgilePlannerAppFactory()
         : this(Path.Combine(Path.GetTempPath(), "agileplanner-tests", Guid.NewGuid().ToString("N")), ownsDataDirectory: true)
     {
