@@ -44,6 +44,7 @@ public static class SandboxHostingExtensions
         AddAccounts(services, settings);
         AddAuthorizationServer(services, settings, dataDirectory);
 
+        services.AddScoped<Developers.DeveloperApps>();
         services.AddHostedService<SandboxSeeder>();
         services.AddRateLimiter(_ => { });
         services.AddSingleton<IStartupFilter>(new SandboxRateLimiting(settings.RateLimits));

@@ -96,7 +96,7 @@ class Bench:
             "web app",
             os.path.join(OUT, "webapp"),
             "AgilePlanner.WebApp.dll",
-            [f"--DataDirectory={self.data}", "--Sandbox:Enabled=true", *UNLIMITED],
+            [f"--DataDirectory={self.data}", "--Sandbox:Enabled=true", *UNLIMITED, *os.environ.get("BENCH_APP_ARGS", "").split()],
         )
 
     def new_template(self):

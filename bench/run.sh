@@ -23,6 +23,7 @@ export BENCH_SESSIONS=${BENCH_SESSIONS:-64}             # signed-in sessions in 
 export BENCH_COLD_STARTS=${BENCH_COLD_STARTS:-5}        # cold starts of each app
 export BENCH_SIGNINS=${BENCH_SIGNINS:-10}               # sign-ins per run of the sign-in figure
 export BENCH_MODE=${BENCH_MODE:-full}
+# BENCH_APP_ARGS: extra arguments for the web app (configuration such as --FlowInspector:MaxSteps=5).
 # Extra `dotnet publish` arguments for both apps alike, to try a build setting (e.g. -p:PublishReadyToRun=true).
 read -r -a publish_args <<<"${BENCH_PUBLISH_ARGS:-}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -37,6 +38,12 @@ command -v python3 >/dev/null || { echo "bench needs python3" >&2; exit 1; }
 
 out=bench/out
 mkdir -p "$out"
+
+if [[ -n "${BENCH_NO_PUBLISH:-}" && -d "$out/webapp" && -d "$out/template" ]]; then
+  echo "reusing the apps published in $out (BENCH_NO_PUBLISH)"
+  export BENCH_STARTED=$started
+  exec python3 bench/bench.py
+fi
 
 echo "publishing the web app (Release) to $out/webapp"
 dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj -c Release -o "$out/webapp" --nologo -v quiet "${publish_args[@]}" \

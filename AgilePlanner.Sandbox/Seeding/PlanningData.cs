@@ -87,6 +87,7 @@ public static class PlanningData
             .ToList();
         var repeat = Math.Max(1, (iterationCount * 4 + work.Count - 1) / work.Count);
         var position = 0;
+        var inCurrent = 0;
         for (var round = 0; round < repeat; round++)
         {
             foreach (var (title, type) in work)
@@ -97,7 +98,7 @@ public static class PlanningData
                 {
                     IterationState.Done => StoryState.Accepted,
                     IterationState.Planned => StoryState.Unstarted,
-                    _ => (StoryState)(position % 4),
+                    _ => (StoryState)(inCurrent++ % 4),
                 };
                 var updated = (iteration.Start < now ? iteration.Start : now).AddHours(random.Next(1, 200));
                 project.Stories.Add(new Story

@@ -158,4 +158,35 @@ public sealed class FlowRecorderTests
         Assert.Contains("expires=Thu, 01 Jan 1970", context.Response.Headers.SetCookie.ToString());
         Assert.Null(await flow.Recorder.GetAsync(FlowTestContext.Request(cookie)));
     }
+
+    [Fact]
+    public async Task A_deferred_callback_goes_to_the_record_named_once_the_request_knows_it_is_https()
+    {
+        var flow = new FlowTestContext();
+        var cookie = await flow.StartAsync(FlowTestContext.Step(FlowStepKind.Authorize, "authorize"), https: true);
+
+        // Behind a TLS-terminating proxy the request looks like plain HTTP until the forwarded headers are applied.
+        var callback = FlowTestContext.Request(cookie, https: false);
+        flow.Recorder.DeferCallback(callback, FlowTestContext.Step(FlowStepKind.Callback, "callback"));
+        callback.Request.Scheme = "https";
+        await flow.Recorder.AppendAsync(callback, FlowTestContext.Step(FlowStepKind.TokenRequest, "token request"));
+
+        var record = await flow.Recorder.GetAsync(FlowTestContext.Request(cookie, https: true));
+        Assert.Equal(["authorize", "callback", "token request"], record!.Steps.Select(s => s.Title));
+        Assert.False(callback.Response.Headers.ContainsKey("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_deferred_callback_without_a_record_starts_one_with_a_note()
+    {
+        var flow = new FlowTestContext();
+        var callback = FlowTestContext.Request();
+        flow.Recorder.DeferCallback(callback, FlowTestContext.Step(FlowStepKind.Callback, "callback"));
+
+        await flow.Recorder.FlushCallbackAsync(callback);
+
+        var record = await flow.Recorder.GetAsync(FlowTestContext.Request(FlowTestContext.CookieSetBy(callback)));
+        var step = Assert.Single(record!.Steps);
+        Assert.Contains("No authorize request from this browser was on record", Assert.Single(step.Notes));
+    }
 }

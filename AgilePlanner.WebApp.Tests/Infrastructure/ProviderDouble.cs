@@ -21,6 +21,10 @@ public sealed class ProviderDouble : HttpMessageHandler
 
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
+    private readonly ConcurrentQueue<IssuedTokens> _issued = new();
+
+    /// <summary>The tokens handed out by <see cref="IssuingTokens"/>, in order.</summary>
+    public IReadOnlyList<IssuedTokens> Issued => _issued.ToList();
 
     /// <summary>Answers <c>POST /oauth/token</c>; null means a token call is unexpected.</summary>
     public Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>? Token { get; set; }
@@ -46,12 +50,14 @@ public sealed class ProviderDouble : HttpMessageHandler
         Token = (request, _) =>
         {
             var n = Interlocked.Increment(ref issued);
+            var tokens = new IssuedTokens($"access-{n}-{Guid.NewGuid():N}", $"refresh-{n}-{Guid.NewGuid():N}");
+            _issued.Enqueue(tokens);
             return Task.FromResult(Json(HttpStatusCode.OK, new
             {
-                access_token = $"access-{n}-{Guid.NewGuid():N}",
+                access_token = tokens.AccessToken,
                 token_type = "Bearer",
                 expires_in = expiresIn,
-                refresh_token = $"refresh-{n}-{Guid.NewGuid():N}",
+                refresh_token = tokens.RefreshToken,
                 scope,
             }));
         };
@@ -110,6 +116,8 @@ public sealed class ProviderDouble : HttpMessageHandler
         return response;
     }
 }
+
+public sealed record IssuedTokens(string AccessToken, string RefreshToken);
 
 /// <summary>One request as it crossed the wire to the provider.</summary>
 public sealed record RecordedRequest(string Method, Uri Uri, string? Authorization, string Body, IReadOnlyDictionary<string, string> Form);

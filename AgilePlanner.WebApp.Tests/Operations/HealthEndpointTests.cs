@@ -40,6 +40,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         var checks = body.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("data-directory").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("provider").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("database-SandboxDbContext").GetProperty("status").GetString());
     }
 
     [Theory]

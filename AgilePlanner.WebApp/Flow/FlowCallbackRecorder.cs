@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace AgilePlanner.WebApp.Flow;
 
 /// <summary>
-/// Records what arrives at the OAuth callback (code or error, state, iss) before the OAuth handler acts on it,
-/// so a callback the handler refuses is on record too. Put first in the pipeline by a startup filter.
+/// Records what arrives at the OAuth callback (code or error, state, iss) as it arrived, before the OAuth handler acts
+/// on it, so a callback the handler refuses is on record too. Put first in the pipeline by a startup filter.
 /// </summary>
 public sealed partial class FlowCallbackRecorder(
     RequestDelegate next,
@@ -16,25 +16,30 @@ public sealed partial class FlowCallbackRecorder(
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.Equals(options.CurrentValue.CallbackPath, StringComparison.OrdinalIgnoreCase)
-            && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsPost(context.Request.Method)))
+        if (!context.Request.Path.Equals(options.CurrentValue.CallbackPath, StringComparison.OrdinalIgnoreCase)
+            || !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsPost(context.Request.Method)))
         {
-            await RecordAsync(context);
+            await next(context);
+            return;
         }
-        await next(context);
+
+        // Captured now, before anything acts on it; written once the request knows its public scheme (see DeferCallback).
+        recorder.DeferCallback(context, FlowSteps.Callback(context.Request, time.GetUtcNow(), recorder.Options));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            await SafelyFlushAsync(context);
+        }
     }
 
-    private async Task RecordAsync(HttpContext context)
+    private async Task SafelyFlushAsync(HttpContext context)
     {
         try
         {
-            var step = FlowSteps.Callback(context.Request, time.GetUtcNow(), recorder.Options);
-            if (!await recorder.AppendAsync(context, step))
-            {
-                // A callback this browser has no record for: forged, replayed from elsewhere, or too late. Worth seeing.
-                step.Notes.Add("No authorize request from this browser was on record for this callback: it was started elsewhere, too long ago, or forged.");
-                await recorder.StartAsync(context, step);
-            }
+            await recorder.FlushCallbackAsync(context);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

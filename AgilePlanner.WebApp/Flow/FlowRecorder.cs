@@ -25,6 +25,7 @@ public sealed partial class FlowRecorder(
 
     private const int IdBytes = 32;
     private static readonly object CurrentIdKey = new();
+    private static readonly object PendingCallbackKey = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Steps of one record come from concurrent requests of the same browser; a lock per stripe keeps appends whole.
@@ -52,12 +53,36 @@ public sealed partial class FlowRecorder(
         await WriteAsync(id, record);
     }
 
-    /// <summary>True when this browser holds a record id (it may have expired since).</summary>
-    public bool HasRecord(HttpContext context) => CurrentId(context) is not null;
+    /// <summary>True when this browser holds a record id (it may have expired since) or a callback waits to start one.</summary>
+    public bool HasRecord(HttpContext context) => context.Items.ContainsKey(PendingCallbackKey) || CurrentId(context) is not null;
+
+    /// <summary>
+    /// Holds the callback step until the request has passed the app's forwarded-headers step (which decides whether
+    /// the request is HTTPS, and so which cookie names the record); it is written before any later step of the request.
+    /// </summary>
+    public void DeferCallback(HttpContext context, FlowStep callback) => context.Items[PendingCallbackKey] = callback;
+
+    /// <summary>Writes a deferred callback step: into this browser's record, or a new one if it has none.</summary>
+    public async Task FlushCallbackAsync(HttpContext context)
+    {
+        if (context.Items.Remove(PendingCallbackKey, out var pending) && pending is FlowStep callback && !await AppendAsync(context, [callback]))
+        {
+            // A callback this browser has no record for: forged, replayed from elsewhere, or too late. Worth seeing.
+            callback.Notes.Add("No authorize request from this browser was on record for this callback: it was started elsewhere, too long ago, or forged.");
+            if (!context.Response.HasStarted)
+            {
+                await StartAsync(context, callback);
+            }
+        }
+    }
 
     /// <summary>Adds steps to this browser's record; false (and nothing done) when the browser has none or it expired.</summary>
     public async Task<bool> AppendAsync(HttpContext context, params IEnumerable<FlowStep> steps)
     {
+        if (context.Items.ContainsKey(PendingCallbackKey))
+        {
+            await FlushCallbackAsync(context);
+        }
         var id = CurrentId(context);
         if (id is null)
         {

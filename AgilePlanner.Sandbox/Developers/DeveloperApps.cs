@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AgilePlanner.Sandbox.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+
+namespace AgilePlanner.Sandbox.Developers;
+
+/// <summary>One application as its developer sees it in the portal.</summary>
+public sealed record DeveloperApp(string ClientId, string Name, string Description, IReadOnlyList<string> CallbackUrls, IReadOnlyList<string> Scopes);
+
+/// <summary>
+/// Applications registered in the developer portal: OpenIddict applications marked with the account that
+/// registered them. OpenIddict keeps only a hash of each client secret, so a secret can be shown just once.
+/// </summary>
+public sealed class DeveloperApps(
+    IOpenIddictApplicationManager applications,
+    IOpenIddictAuthorizationManager authorizations,
+    IOpenIddictTokenManager tokens)
+{
+    private const string OwnerProperty = "sandbox_owner";
+    private const string DescriptionProperty = "sandbox_description";
+
+    public async Task<IReadOnlyList<DeveloperApp>> ListAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var owned = new List<DeveloperApp>();
+        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+        {
+            if (await ToDeveloperAppAsync(application, ownerId, cancellationToken) is { } app)
+            {
+                owned.Add(app);
+            }
+        }
+        return owned.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public async Task<DeveloperApp?> FindAsync(string ownerId, string clientId, CancellationToken cancellationToken) =>
+        await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+            ? await ToDeveloperAppAsync(application, ownerId, cancellationToken)
+            : null;
+
+    /// <summary>Registers an application; returns its client id and the only copy of its secret.</summary>
+    public async Task<(string ClientId, string ClientSecret)> RegisterAsync(
+        string ownerId, string name, string description, IReadOnlyList<string> callbackUrls, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var clientId = "ap_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+        var secret = NewSecret();
+        var descriptor = ClientRegistrations.Describe(clientId, secret, name, callbackUrls, scopes);
+        descriptor.Properties[OwnerProperty] = JsonSerializer.SerializeToElement(ownerId);
+        descriptor.Properties[DescriptionProperty] = JsonSerializer.SerializeToElement(description);
+        await applications.CreateAsync(descriptor, cancellationToken);
+        return (clientId, secret);
+    }
+
+    public async Task<bool> UpdateCallbackUrlsAsync(string ownerId, string clientId, IReadOnlyList<string> callbackUrls, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(ownerId, clientId, cancellationToken) is not { } application)
+        {
+            return false;
+        }
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken);
+        descriptor.RedirectUris.Clear();
+        foreach (var url in callbackUrls)
+        {
+            descriptor.RedirectUris.Add(new Uri(url, UriKind.Absolute));
+        }
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+        return true;
+    }
+
+    /// <summary>A new secret; the old one stops working at once.</summary>
+    public async Task<string?> RotateSecretAsync(string ownerId, string clientId, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(ownerId, clientId, cancellationToken) is not { } application)
+        {
+            return null;
+        }
+        var secret = NewSecret();
+        await applications.UpdateAsync(application, secret, cancellationToken);
+        return secret;
+    }
+
+    /// <summary>Deletes the application; every token and authorization it held ends with it.</summary>
+    public async Task<bool> DeleteAsync(string ownerId, string clientId, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(ownerId, clientId, cancellationToken) is not { } application)
+        {
+            return false;
+        }
+        var id = (await applications.GetIdAsync(application, cancellationToken))!;
+        await tokens.RevokeByApplicationIdAsync(id, cancellationToken);
+        await authorizations.RevokeByApplicationIdAsync(id, cancellationToken);
+        await applications.DeleteAsync(application, cancellationToken);
+        return true;
+    }
+
+    private async Task<object?> FindOwnedAsync(string ownerId, string clientId, CancellationToken cancellationToken) =>
+        await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+            && await OwnerOfAsync(application, cancellationToken) == ownerId
+            ? application
+            : null;
+
+    private async Task<string?> OwnerOfAsync(object application, CancellationToken cancellationToken)
+    {
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        return properties.TryGetValue(OwnerProperty, out var owner) && owner.ValueKind == JsonValueKind.String ? owner.GetString() : null;
+    }
+
+    private async Task<DeveloperApp?> ToDeveloperAppAsync(object application, string ownerId, CancellationToken cancellationToken)
+    {
+        if (await OwnerOfAsync(application, cancellationToken) != ownerId)
+        {
+            return null;
+        }
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        var description = properties.TryGetValue(DescriptionProperty, out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+        return new DeveloperApp(
+            (await applications.GetClientIdAsync(application, cancellationToken))!,
+            await applications.GetDisplayNameAsync(application, cancellationToken) ?? "",
+            description ?? "",
+            [.. await applications.GetRedirectUrisAsync(application, cancellationToken)],
+            ClientRegistrations.ScopesOf(await applications.GetPermissionsAsync(application, cancellationToken)));
+    }
+
+    private static string NewSecret() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgilePlanner.Sandbox.Developers;
+
+public sealed class RegisterAppForm
+{
+    [Required(ErrorMessage = "Give your application a name; users see it on the consent page.")]
+    [StringLength(100, ErrorMessage = "Keep the name under 100 characters.")]
+    public string? Name { get; set; }
+
+    [Display(Name = "Callback URLs")]
+    public string? CallbackUrls { get; set; }
+
+    [StringLength(500, ErrorMessage = "Keep the description under 500 characters.")]
+    public string? Description { get; set; }
+
+    public bool ScopeRead { get; set; } = true;
+
+    public bool ScopeWrite { get; set; }
+}
+
+public sealed class CallbackUrlsForm
+{
+    public string? CallbackUrls { get; set; }
+}
+
+/// <summary>What the page shows once, right after registration or rotation: the secret and the lines to configure.</summary>
+public sealed record SecretShownOnce(DeveloperApp App, string ClientSecret, bool Rotated);

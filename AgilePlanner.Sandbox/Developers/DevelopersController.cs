@@ -1,0 +1,138 @@
+using AgilePlanner.Sandbox.Accounts;
+using AgilePlanner.Sandbox.Authorization;
+using AgilePlanner.Sandbox.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace AgilePlanner.Sandbox.Developers;
+
+/// <summary>The developer portal: register an application, see its client id, change callbacks, rotate its secret, delete it.</summary>
+[SandboxPage]
+[Authorize(AuthenticationSchemes = SandboxIdentity.Scheme)]
+public sealed partial class DevelopersController(DeveloperApps apps, UserManager<SandboxUser> users, ILogger<DevelopersController> logger) : Controller
+{
+    [HttpGet("/sandbox/developers")]
+    public async Task<IActionResult> Index() =>
+        View("/Developers/Index.cshtml", await apps.ListAsync(OwnerId, HttpContext.RequestAborted));
+
+    [HttpGet("/sandbox/developers/new")]
+    public IActionResult Register() => View("/Developers/Register.cshtml", new RegisterAppForm());
+
+    [HttpPost("/sandbox/developers/new")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Register([FromForm] RegisterAppForm form)
+    {
+        var (urls, errors) = CallbackUrls.Parse(form.CallbackUrls);
+        foreach (var error in errors)
+        {
+            ModelState.AddModelError(nameof(form.CallbackUrls), error);
+        }
+        var scopes = new List<string>();
+        if (form.ScopeRead)
+        {
+            scopes.Add(SandboxScopes.Read);
+        }
+        if (form.ScopeWrite)
+        {
+            scopes.Add(SandboxScopes.Write);
+        }
+        if (scopes.Count == 0)
+        {
+            ModelState.AddModelError(nameof(form.ScopeRead), "Choose at least one scope your application may ask for.");
+        }
+        if (!ModelState.IsValid)
+        {
+            return View("/Developers/Register.cshtml", form);
+        }
+
+        var (clientId, secret) = await apps.RegisterAsync(
+            OwnerId, form.Name!.Trim(), form.Description?.Trim() ?? "", urls, scopes, HttpContext.RequestAborted);
+        LogRegistered(logger, clientId);
+        var app = (await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted))!;
+        // Shown in this answer only (no redirect): the secret is stored as a hash and cannot be shown again.
+        return View("/Developers/Secret.cshtml", new SecretShownOnce(app, secret, Rotated: false));
+    }
+
+    [HttpGet("/sandbox/developers/{clientId}")]
+    public async Task<IActionResult> Edit(string clientId)
+    {
+        var app = await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted);
+        return app is null ? NotFoundPage() : View("/Developers/Edit.cshtml", app);
+    }
+
+    [HttpPost("/sandbox/developers/{clientId}/callbacks")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> UpdateCallbacks(string clientId, [FromForm] CallbackUrlsForm form)
+    {
+        var app = await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted);
+        if (app is null)
+        {
+            return NotFoundPage();
+        }
+
+        var (urls, errors) = CallbackUrls.Parse(form.CallbackUrls);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                ModelState.AddModelError(nameof(form.CallbackUrls), error);
+            }
+            ViewData["CallbackUrlsText"] = form.CallbackUrls;
+            return View("/Developers/Edit.cshtml", app);
+        }
+
+        await apps.UpdateCallbackUrlsAsync(OwnerId, clientId, urls, HttpContext.RequestAborted);
+        LogCallbacksChanged(logger, clientId);
+        TempData["Notice"] = "Callback URLs saved.";
+        return Redirect($"/sandbox/developers/{Uri.EscapeDataString(clientId)}");
+    }
+
+    [HttpPost("/sandbox/developers/{clientId}/secret")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> RotateSecret(string clientId)
+    {
+        var secret = await apps.RotateSecretAsync(OwnerId, clientId, HttpContext.RequestAborted);
+        if (secret is null)
+        {
+            return NotFoundPage();
+        }
+        LogSecretRotated(logger, clientId);
+        var app = (await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted))!;
+        return View("/Developers/Secret.cshtml", new SecretShownOnce(app, secret, Rotated: true));
+    }
+
+    [HttpPost("/sandbox/developers/{clientId}/delete")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> Delete(string clientId)
+    {
+        if (!await apps.DeleteAsync(OwnerId, clientId, HttpContext.RequestAborted))
+        {
+            return NotFoundPage();
+        }
+        LogDeleted(logger, clientId);
+        TempData["Notice"] = "The application was deleted. Its tokens no longer work.";
+        return Redirect("/sandbox/developers");
+    }
+
+    private string OwnerId => users.GetUserId(User) ?? throw new InvalidOperationException("Signed-in user without an id.");
+
+    private ViewResult NotFoundPage()
+    {
+        Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound;
+        return View("/Developers/NotFound.cshtml");
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Developer portal: application {ClientId} registered")]
+    private static partial void LogRegistered(ILogger logger, string clientId);
+
+    [LoggerMessage(2, LogLevel.Information, "Developer portal: callback URLs of {ClientId} changed")]
+    private static partial void LogCallbacksChanged(ILogger logger, string clientId);
+
+    [LoggerMessage(3, LogLevel.Information, "Developer portal: secret of {ClientId} rotated")]
+    private static partial void LogSecretRotated(ILogger logger, string clientId);
+
+    [LoggerMessage(4, LogLevel.Information, "Developer portal: application {ClientId} deleted")]
+    private static partial void LogDeleted(ILogger logger, string clientId);
+}
