@@ -1,6 +1,7 @@
 using AgilePlanner.Sandbox;
 using AgilePlanner.WebApp;
 using AgilePlanner.WebApp.Hosting;
+using AgilePlanner.WebApp.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -39,6 +40,9 @@ app.UseReverseProxy();
 
 // One log line a request.
 app.UseRequestLogging();
+
+// A form body that cannot be decoded is the sender's mistake: 400, never an exception.
+app.UseMiddleware<UnreadableFormMiddleware>();
 
 // Friendly error pages (never a stack trace) and security headers on every page of the app.
 app.UseAgilePlannerPages();

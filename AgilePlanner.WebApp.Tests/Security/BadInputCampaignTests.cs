@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+
+namespace AgilePlanner.WebApp.Tests.Security;
+
+/// <summary>
+/// Thousands of generated bad requests against the app's and the sandbox's endpoints: none may answer 5xx or log
+/// an unhandled exception, and the whole flow must still work afterwards.
+/// </summary>
+public sealed class BadInputCampaignTests : IAsyncDisposable
+{
+    private const int Requests = 2400;
+
+    private static readonly string[] Paths =
+    [
+        "/callback", "/connect", "/account", "/projects", "/projects/1", "/projects/abc/stories", "/flow", "/console",
+        "/disconnect", "/sandbox/oauth/authorize", "/sandbox/oauth/token", "/sandbox/oauth/revoke", "/sandbox/signin",
+        "/sandbox/signup", "/sandbox/developers", "/sandbox/account/apps", "/sandbox/api/v1/me",
+        "/sandbox/api/v1/projects", "/sandbox/api/v1/projects/1/stories", "/sandbox/api/v1/projects/1/iterations",
+        "/sandbox/.well-known/oauth-authorization-server", "/",
+    ];
+
+    private static readonly string[] Names =
+    [
+        "code", "state", "error", "error_description", "error_uri", "iss", "returnUrl", "scope", "client_id",
+        "redirect_uri", "response_type", "code_challenge", "code_challenge_method", "grant_type", "refresh_token",
+        "code_verifier", "client_secret", "token", "token_type_hint", "limit", "cursor", "iteration", "path",
+        "Email", "Password", "Name", "Company", "__RequestVerificationToken", "decision",
+    ];
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
+    private readonly SandboxAppFactory _app = new();
+
+    public BadInputCampaignTests()
+    {
+        // One test client sends everything from one address: lift the sandbox's per-address limits.
+        _app.With("Sandbox:RateLimits:SignInPerMinute", "1000000")
+            .With("Sandbox:RateLimits:TokenPerMinute", "1000000")
+            .With("Sandbox:RateLimits:ApiPerMinute", "1000000");
+    }
+
+    [Fact]
+    public async Task Generated_bad_requests_never_get_a_server_error_and_the_flow_still_works()
+    {
+        var random = new Random(20261129);
+        using var http = _app.CreateBrowser();
+        var failures = new List<string>();
+
+        for (var i = 0; i < Requests; i++)
+        {
+            using var request = BadRequest(random, i);
+            var described = $"{request.Method} {request.RequestUri}";
+            try
+            {
+                using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{(int)response.StatusCode} for {Shorten(described)}");
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failures.Add($"{exception.GetType().Name} for {Shorten(described)}: {Shorten(exception.Message)}");
+            }
+        }
+
+        Assert.Empty(failures);
+        var errors = _app.Logs.Lines
+            .Where(line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(errors.Count == 0, $"{errors.Count} error log lines, the first: {string.Join("\n---\n", errors.Take(3).Select(Shorten))}");
+        await AssertTheFlowStillWorksAsync();
+    }
+
+    private static HttpRequestMessage BadRequest(Random random, int index)
+    {
+        var path = Paths[random.Next(Paths.Length)];
+        var method = index % 3 == 0 ? Methods[random.Next(Methods.Length)] : (index % 3 == 1 ? "GET" : "POST");
+        var query = string.Join('&', Enumerable.Range(0, random.Next(0, 6)).Select(_ => Pair(random)));
+        var request = new HttpRequestMessage(new HttpMethod(method), query.Length == 0 ? path : $"{path}?{query}");
+
+        if (method is "POST" or "PUT" or "PATCH")
+        {
+            var body = string.Join('&', Enumerable.Range(0, random.Next(0, 6)).Select(_ => Pair(random)));
+            request.Content = (random.Next(5)) switch
+            {
+                0 => new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+                1 => new StringContent("{\"title\":" + Value(random) + ",\"type\":[1,{}]", Encoding.UTF8, "application/json"),
+                2 => new ByteArrayContent([0xC3, 0x28, 0xFF, 0xFE, 0x00, 0x80]) { Headers = { { "Content-Type", "application/x-www-form-urlencoded" } } },
+                3 => new ByteArrayContent(Encoding.UTF8.GetBytes(body)) { Headers = { { "Content-Type", "multipart/form-data; boundary=nothing-follows" } } },
+                _ => new StringContent(body, Encoding.UTF8, "text/plain"),
+            };
+        }
+
+        switch (random.Next(6))
+        {
+            case 0:
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Value(random));
+                break;
+            case 1:
+                request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Value(random));
+                break;
+            case 2:
+                request.Headers.TryAddWithoutValidation("Cookie", "AgilePlanner=" + Value(random) + "; AgilePlanner.Flow=%%%");
+                break;
+            case 3:
+                request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.test");
+                request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "gopher");
+                break;
+            case 4:
+                request.Headers.TryAddWithoutValidation("If-None-Match", Value(random));
+                break;
+        }
+        return request;
+    }
+
+    private static string Pair(Random random)
+    {
+        var name = random.Next(10) == 0 ? Value(random) : Names[random.Next(Names.Length)];
+        return random.Next(8) == 0 ? Uri.EscapeDataString(name) : $"{Uri.EscapeDataString(name)}={Value(random)}";
+    }
+
+    /// <summary>An already-encoded hostile value: huge, malformed escapes, controls, scripts, traversal, numbers out of range.</summary>
+    private static string Value(Random random) => random.Next(12) switch
+    {
+        0 => "",
+        1 => new string('A', random.Next(1_000, 20_000)),
+        2 => "%zz%",
+        3 => "%E0%A4%A",
+        4 => "%00%0d%0aSet-Cookie:%20x=1",
+        5 => Uri.EscapeDataString("<script>alert(1)</script>"),
+        6 => Uri.EscapeDataString("../../../etc/passwd"),
+        7 => "-99999999999999999999",
+        8 => Uri.EscapeDataString("//evil.test/\\x"),
+        9 => "%C3%28%FF",
+        10 => Uri.EscapeDataString("\u202Eevil\u0007\t"),
+        _ => Uri.EscapeDataString(Convert.ToBase64String(BitConverter.GetBytes(random.NextInt64()))),
+    };
+
+    private static string Shorten(string text) => text.Length <= 1500 ? text : text[..1500] + "…";
+
+    /// <summary>Connect, sign in at the sandbox, Allow, and the account page shows Ada Lovelace.</summary>
+    private async Task AssertTheFlowStillWorksAsync()
+    {
+        using var browser = _app.CreateBrowser();
+        var response = await FollowAsync(browser, await browser.GetAsync("/connect", TestContext.Current.CancellationToken));
+        var signIn = await Html.ParseAsync(response);
+        var signInForm = signIn.QuerySelector<IHtmlFormElement>("form[action='/sandbox/signin']")!;
+        response = await FollowAsync(browser, await browser.SubmitAsync(signInForm, new Dictionary<string, string>
+        {
+            ["Email"] = SandboxUser.DemoEmail,
+            ["Password"] = SandboxUser.DemoPassword,
+        }));
+        var consent = await Html.ParseAsync(response);
+        var consentForm = consent.QuerySelector<IHtmlFormElement>("form[action='/sandbox/oauth/authorize']")!;
+        response = await FollowAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/account", response.RequestMessage!.RequestUri!.AbsolutePath);
+        var account = await Html.ParseAsync(response);
+        Assert.Equal("Ada Lovelace", account.QuerySelector("[data-field=name]")?.TextContent);
+    }
+
+    private static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response)
+    {
+        for (var hops = 0; hops < 10 && response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther; hops++)
+        {
+            var location = response.Headers.Location!;
+            var next = location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location);
+            response.Dispose();
+            response = await browser.GetAsync(next, TestContext.Current.CancellationToken);
+        }
+        return response;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
