@@ -40,7 +40,6 @@ public static class AgilePlannerClientExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<TokenRefresher>();
 
-        // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect.
         // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
         // the 10 s timeout is applied per call by AgilePlannerTokenClient.
         services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
