@@ -164,8 +164,10 @@ public sealed class ConnectFlowTests(ChromiumFixture chromium, LiveApp app) : IC
             r => r.Request.Method == "POST");
 
         Assert.Equal(400, response.Status);
-        await page.GotoAsync("/account");
-        await ExpectAccountAsync(session, page);
+        // A fresh tab of the same browser: the refused page may still be committing in the first one.
+        var later = await session.NewPageAsync();
+        await later.GotoAsync("/account");
+        await ExpectAccountAsync(session, later);
     }
 
     private static Task<int> RemoveAntiforgeryTokensAsync(IPage page, string form) =>
