@@ -16,18 +16,15 @@ public static partial class SandboxPageHeaders
     private static readonly object FormTargetKey = new();
 
     /// <summary>Lets this page's forms lead to <paramref name="validatedRedirectUri"/>'s origin; call only with a redirect URI the server validated for the client.</summary>
-    public static void AllowFormRedirectTo(HttpContext context, string validatedRedirectUri)
-    {
-        if (OriginOf(validatedRedirectUri) is { } origin)
-        {
-            context.Items[FormTargetKey] = origin;
-        }
-    }
+    public static void AllowFormRedirectTo(HttpContext context, string validatedRedirectUri) =>
+        context.Items[FormTargetKey] = OriginOf(validatedRedirectUri) ?? string.Empty;
 
     /// <summary>The CSP for this response: the base policy and its <c>form-action</c>.</summary>
     public static string PolicyFor(HttpContext context) =>
-        context.Items.TryGetValue(FormTargetKey, out var origin) && origin is string allowed
-            ? $"{BasePolicy}; form-action 'self' {allowed}"
+        context.Items.TryGetValue(FormTargetKey, out var target) && target is string origin
+            // A registered callback CSP cannot name (an IPv6 loopback such as http://[::1]:8080) would be blocked
+            // by any form-action; that one page goes without the directive rather than break a valid flow.
+            ? origin.Length == 0 ? BasePolicy : $"{BasePolicy}; form-action 'self' {origin}"
             : $"{BasePolicy}; form-action 'self'";
 
     public static void Apply(HttpContext context)

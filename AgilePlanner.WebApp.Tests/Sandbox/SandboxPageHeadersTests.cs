@@ -55,6 +55,18 @@ public sealed class SandboxPageHeadersTests : IAsyncLifetime
         AssertPageHeaders(loopback, formAction: "'self' http://127.0.0.1:5080");
     }
 
+    [Fact]
+    public async Task A_callback_origin_csp_cannot_name_leaves_that_consent_page_without_form_action_rather_than_block_it()
+    {
+        var client = SandboxClient.RegisterOther(_app, "ipv6-app", "http://[::1]/callback");
+        using var ada = await SandboxUser.SignInAsync(_app);
+
+        using var consent = await ada.StartAuthorizationAsync(AuthorizationRequest.For(client) with { RedirectUri = "http://[::1]:5080/callback" });
+
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        AssertPageHeaders(consent, formAction: null);
+    }
+
     [Theory]
     [InlineData("Allow")]
     [InlineData("Deny")]
@@ -122,8 +134,8 @@ public sealed class SandboxPageHeadersTests : IAsyncLifetime
         Assert.False(me.Headers.Contains("Content-Security-Policy"));
     }
 
-    /// <summary>The headers every sandbox page sends; <paramref name="formAction"/> is the exact form-action source list.</summary>
-    internal static void AssertPageHeaders(HttpResponseMessage page, string formAction)
+    /// <summary>The headers every sandbox page sends; <paramref name="formAction"/> is the exact form-action source list, null for none.</summary>
+    internal static void AssertPageHeaders(HttpResponseMessage page, string? formAction)
     {
         var csp = page.Headers.GetValues("Content-Security-Policy").Single();
         var directives = csp.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -133,7 +145,7 @@ public sealed class SandboxPageHeadersTests : IAsyncLifetime
         Assert.Equal("'none'", directives["object-src"]);
         Assert.Equal("'none'", directives["base-uri"]);
         Assert.Equal("'none'", directives["frame-ancestors"]);
-        Assert.Equal(formAction, directives["form-action"]);
+        Assert.Equal(formAction, directives.GetValueOrDefault("form-action"));
         Assert.DoesNotContain("unsafe-inline", csp);
         Assert.DoesNotContain("*", csp);
         Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
