@@ -64,8 +64,7 @@ public static class AgilePlannerClientExtensions
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
 
-        // Retries and timeouts are the pipeline doing its job, and the API client logs each failed page once without a
-        // stack trace: Polly's default Error events, exception attached, would report an expected outage as a crash.
+        // An expected outage is not a crash (Polly's Error events carry stacks): the API client logs each failed page once.
         services.Configure<TelemetryOptions>(options => options.SeverityProvider = args => args.Event.EventName switch
         {
             "OnCircuitOpened" => ResilienceEventSeverity.Warning,

@@ -198,6 +198,7 @@ public sealed class ProviderFaultTests : IAsyncDisposable
     public async Task A_revocation_endpoint_that_hangs_ends_the_session_within_ten_seconds_and_says_so()
     {
         Provider.IssuingTokens().ServingApi();
+        Provider.Revoke = _ => new HttpResponseMessage(HttpStatusCode.OK);
         using var browser = _app.CreateBrowser();
         var account = await Html.ParseAsync(await ClientFlow.ConnectAsync(browser));
         _outage.Revocation = Outage.Hanging;
@@ -212,6 +213,12 @@ public sealed class ProviderFaultTests : IAsyncDisposable
         Assert.Equal(0, _outage.Hanging);
         await AssertSignedOutAsync(browser);
         AssertNoErrorWithAStackTraceLogged();
+
+        _outage.End();
+        account = await Html.ParseAsync(await ClientFlow.ConnectAsync(browser));
+        home = await ClientFlow.FollowAsync(browser, await browser.SubmitAsync(DisconnectForm(account)));
+        Assert.Contains("Agile Planner has cancelled this app's access", (await Html.ParseAsync(home)).QuerySelector(".flash")?.TextContent);
+        Assert.Equal(2, Provider.Requests.Count(r => r.Uri.AbsolutePath == "/oauth/revoke"));
     }
 
     [Fact]
