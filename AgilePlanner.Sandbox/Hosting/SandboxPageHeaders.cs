@@ -42,7 +42,7 @@ public static partial class SandboxPageHeaders
 
     /// <summary>
     /// <c>scheme://host[:port]</c> of an absolute http(s) URI, as a CSP host-source; null for anything that cannot be
-    /// written as one exactly (an IPv6 literal, say), so the policy never widens to a wildcard.
+    /// written as one exactly (an IPv6 literal, say), so the policy never names a wider source than the callback's own.
     /// </summary>
     public static string? OriginOf(string? uri)
     {
