@@ -4,7 +4,10 @@ using AgilePlanner.Sandbox.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 
 namespace AgilePlanner.Sandbox.Accounts;
 
@@ -15,6 +18,8 @@ public sealed partial class AccountsController(
     UserManager<SandboxUser> users,
     SandboxDbContext db,
     TimeProvider time,
+    IOpenIddictApplicationManager applications,
+    IOptionsSnapshot<SandboxOptions> options,
     ILogger<AccountsController> logger) : Controller
 {
     private const string Home = "/sandbox";
@@ -28,8 +33,11 @@ public sealed partial class AccountsController(
     }
 
     [HttpGet("/sandbox/signin")]
-    public IActionResult SignIn(string? returnUrl) =>
-        View("/Accounts/SignIn.cshtml", new SignInForm { ReturnUrl = LocalOrNull(returnUrl) });
+    public Task<IActionResult> SignIn(string? returnUrl)
+    {
+        var form = new SignInForm { ReturnUrl = LocalOrNull(returnUrl) };
+        return FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
+    }
 
     [HttpPost("/sandbox/signin")]
     [ValidateAntiForgeryToken]
@@ -38,7 +46,7 @@ public sealed partial class AccountsController(
         form.ReturnUrl = LocalOrNull(form.ReturnUrl);
         if (!ModelState.IsValid)
         {
-            return View("/Accounts/SignIn.cshtml", form);
+            return await FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
         }
 
         var result = await signInManager.PasswordSignInAsync(form.Email!, form.Password!, isPersistent: false, lockoutOnFailure: true);
@@ -58,12 +66,15 @@ public sealed partial class AccountsController(
             LogSignInFailed(logger);
             ModelState.AddModelError("", "The email address or password is not right.");
         }
-        return View("/Accounts/SignIn.cshtml", form);
+        return await FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
     }
 
     [HttpGet("/sandbox/signup")]
-    public IActionResult SignUp(string? returnUrl) =>
-        View("/Accounts/SignUp.cshtml", new SignUpForm { ReturnUrl = LocalOrNull(returnUrl) });
+    public Task<IActionResult> SignUp(string? returnUrl)
+    {
+        var form = new SignUpForm { ReturnUrl = LocalOrNull(returnUrl) };
+        return FormPageAsync("/Accounts/SignUp.cshtml", form, form.ReturnUrl);
+    }
 
     [HttpPost("/sandbox/signup")]
     [ValidateAntiForgeryToken]
@@ -72,7 +83,7 @@ public sealed partial class AccountsController(
         form.ReturnUrl = LocalOrNull(form.ReturnUrl);
         if (!ModelState.IsValid)
         {
-            return View("/Accounts/SignUp.cshtml", form);
+            return await FormPageAsync("/Accounts/SignUp.cshtml", form, form.ReturnUrl);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -91,7 +102,7 @@ public sealed partial class AccountsController(
             {
                 ModelState.AddModelError(field, message);
             }
-            return View("/Accounts/SignUp.cshtml", form);
+            return await FormPageAsync("/Accounts/SignUp.cshtml", form, form.ReturnUrl);
         }
 
         db.Projects.Add(PlanningData.StarterProjectFor(user.Id, now));
@@ -107,6 +118,35 @@ public sealed partial class AccountsController(
     {
         await HttpContext.SignOutAsync(SandboxIdentity.Scheme);
         return LocalRedirect("/sandbox/signin");
+    }
+
+    private async Task<IActionResult> FormPageAsync(string view, object form, string? returnUrl)
+    {
+        await AllowRememberedConsentRedirectAsync(returnUrl);
+        return View(view, form);
+    }
+
+    /// <summary>
+    /// With remembered consent, signing in for an authorization request ends in a redirect to the client's callback;
+    /// the form may lead there only when that callback is registered for the client (the same check as the authorize endpoint).
+    /// </summary>
+    private async Task AllowRememberedConsentRedirectAsync(string? returnUrl)
+    {
+        if (!options.Value.RememberConsent || returnUrl is null
+            || !Uri.TryCreate(new Uri("http://sandbox.invalid"), returnUrl, out var target)
+            || !target.AbsolutePath.Equals("/sandbox/oauth/authorize", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var query = QueryHelpers.ParseQuery(target.Query);
+        if (query.TryGetValue(OpenIddictConstants.Parameters.ClientId, out var clientIds) && clientIds is [{ Length: > 0 } clientId]
+            && query.TryGetValue(OpenIddictConstants.Parameters.RedirectUri, out var redirectUris) && redirectUris is [{ Length: > 0 } redirectUri]
+            && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application
+            && await applications.ValidateRedirectUriAsync(application, redirectUri, HttpContext.RequestAborted))
+        {
+            SandboxPageHeaders.AllowFormRedirectTo(HttpContext, redirectUri);
+        }
     }
 
     // Only local return URLs: the sign-in page must not become an open redirector.

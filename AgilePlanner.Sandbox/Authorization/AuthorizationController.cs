@@ -54,6 +54,8 @@ public sealed partial class AuthorizationController(
             return await IssueCodeAsync(user, application, scopes);
         }
 
+        // OpenIddict has matched the redirect URI to the client, so Allow and Deny may redirect there.
+        SandboxPageHeaders.AllowFormRedirectTo(HttpContext, request.RedirectUri!);
         return View("/Authorization/Consent.cshtml", new ConsentModel(
             ApplicationName: await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted) ?? request.ClientId!,
             UserName: user.Name,

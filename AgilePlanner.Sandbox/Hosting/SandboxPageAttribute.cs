@@ -1,27 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
-/// Headers for every sandbox page: never framed (clickjacking of Allow or Sign in), no inline script,
-/// nothing cached, no referrer leaking the authorization request's query.
+/// Headers for every sandbox page (see <see cref="SandboxPageHeaders"/>): never framed, no inline script, forms sent
+/// only where they must go, nothing cached, no referrer. It always runs, so a form refused for its antiforgery token
+/// gets them too, with a page that says what happened instead of an empty 400.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class SandboxPageAttribute : ResultFilterAttribute
+public sealed class SandboxPageAttribute : Attribute, IAlwaysRunResultFilter
 {
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-    public override void OnResultExecuting(ResultExecutingContext context)
+    public void OnResultExecuting(ResultExecutingContext context)
     {
-        var headers = context.HttpContext.Response.Headers;
-        headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        // The exact value antiforgery sets on pages with a form, so it need not override (and warn).
-        headers.CacheControl = "no-cache, no-store";
-        headers.Pragma = "no-cache";
-        base.OnResultExecuting(context);
+        if (context.Result is IAntiforgeryValidationFailedResult)
+        {
+            context.Result = new ViewResult
+            {
+                ViewName = "/Shared/FormRefused.cshtml",
+                StatusCode = StatusCodes.Status400BadRequest,
+                ViewData = new ViewDataDictionary<FormRefusedModel>(new EmptyModelMetadataProvider(), context.ModelState)
+                {
+                    Model = FormRefusedModel.For(context.HttpContext.Request),
+                },
+            };
+        }
+        SandboxPageHeaders.Apply(context.HttpContext);
+    }
+
+    public void OnResultExecuted(ResultExecutedContext context)
+    {
     }
 }

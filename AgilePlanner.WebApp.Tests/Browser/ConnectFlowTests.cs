@@ -147,8 +147,17 @@ public sealed class ConnectFlowTests(ChromiumFixture chromium, LiveApp app) : IC
         var response = await page.RunAndWaitForResponseAsync(() => AllowAsync(page), r => r.Request.Method == "POST");
 
         Assert.Equal(400, response.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(FormRefusedHeading);
+        await Expect(page.GetByText("Nothing was changed.")).ToBeVisibleAsync();
+        await session.SnapAsync(page, "consent-refused");
         Assert.DoesNotContain(session.Requests, r => r.Url.StartsWith(new Uri(app.AppUrl, "callback").ToString(), StringComparison.Ordinal));
         Assert.DoesNotContain(await session.AppCookiesAsync(), c => c.Name == BrowserSession.SessionCookieName);
+
+        // Try again shows the same request's consent page with a fresh token, and Allow then connects.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Try again" }).ClickAsync();
+        await ExpectConsentAsync(session, page);
+        await AllowAsync(page);
+        await ExpectAccountAsync(session, page);
     }
 
     [Fact]
@@ -164,11 +173,16 @@ public sealed class ConnectFlowTests(ChromiumFixture chromium, LiveApp app) : IC
             r => r.Request.Method == "POST");
 
         Assert.Equal(400, response.Status);
-        // A fresh tab of the same browser: the refused page may still be committing in the first one.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(FormRefusedHeading);
+        await Expect(page.GetByText("Nothing was changed.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the home page" })).ToBeVisibleAsync();
+        await session.SnapAsync(page, "disconnect-refused");
         var later = await session.NewPageAsync();
         await later.GotoAsync("/account");
         await ExpectAccountAsync(session, later);
     }
+
+    private const string FormRefusedHeading = "This form expired or was not sent from this site";
 
     private static Task<int> RemoveAntiforgeryTokensAsync(IPage page, string form) =>
         page.EvaluateAsync<int>(

@@ -129,6 +129,41 @@ public sealed class SessionSecurityTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refused_form_gets_a_page_saying_nothing_was_changed_with_the_pages_headers()
+    {
+        _app.Provider.IssuingTokens().ServingApi();
+        _app.Provider.Revoke = _ => new HttpResponseMessage(HttpStatusCode.OK);
+        using var browser = _app.CreateBrowser();
+        var account = await Html.ParseAsync(await ClientFlow.ConnectAsync(browser));
+        var form = account.QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>("form[action='/disconnect']")!;
+        Assert.Single(form.QuerySelectorAll("input[name=__RequestVerificationToken]")).Remove();
+
+        using var refused = await browser.SubmitAsync(form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await Html.ParseAsync(refused);
+        Assert.Equal("This form expired or was not sent from this site", page.QuerySelector("h1")!.TextContent);
+        Assert.StartsWith("Nothing was changed.", page.QuerySelector("main p")!.TextContent);
+        Assert.Equal("/", page.QuerySelector("main a")!.GetAttribute("href"));
+        Assert.Contains("script-src 'self'", refused.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", refused.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.True(refused.Headers.CacheControl?.NoStore);
+        Assert.DoesNotContain(_app.Provider.Requests, r => r.Uri.AbsolutePath == "/oauth/revoke");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_post_to_a_page_that_takes_none_gets_the_not_allowed_page_not_the_refused_form_page()
+    {
+        using var browser = _app.CreateBrowser();
+
+        using var response = await browser.PostAsync("/", new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("That request could not be handled", (await Html.ParseAsync(response)).QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
     public async Task Disconnect_revokes_both_tokens_at_the_provider_then_clears_the_session()
     {
         _app.Provider.IssuingTokens().ServingApi();

@@ -6,7 +6,8 @@ namespace AgilePlanner.WebApp.Security;
 
 /// <summary>
 /// Every controller of this app checks the antiforgery token on state-changing requests, even if an action forgets
-/// its attribute, and turns API failures into pages. The hosted sandbox's controllers (its bearer-token API) are left alone.
+/// its attribute, answers a refused token with a page that says so, and turns API failures into pages. The hosted
+/// sandbox's controllers (its bearer-token API) are left alone.
 /// </summary>
 public sealed class AppControllersConvention : IControllerModelConvention
 {
@@ -17,7 +18,10 @@ public sealed class AppControllersConvention : IControllerModelConvention
             return;
         }
 
-        controller.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+        // First, as a global filter would be: an explicit [IgnoreAntiforgeryToken] (the error pages, re-executed for
+        // a failed POST) or [ValidateAntiForgeryToken] on the controller or action is the policy that applies.
+        controller.Filters.Insert(0, new AutoValidateAntiforgeryTokenAttribute());
+        controller.Filters.Add(new AntiforgeryRefusalFilter());
         controller.Filters.Add(new TypeFilterAttribute(typeof(ApiFailureFilter)));
     }
 }

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+
+namespace AgilePlanner.Sandbox.Hosting;
+
+/// <summary>
+/// What the page for a form refused by antiforgery offers: where to try again. Only the sandbox's own form pages, with
+/// the posted authorization request or a local return URL, never an address taken from elsewhere.
+/// </summary>
+public sealed record FormRefusedModel(string TryAgainUrl)
+{
+    private const int MaxUrlLength = 4096;
+    private const string Authorize = "/sandbox/oauth/authorize";
+    private static readonly string[] FormFields = ["decision", "__RequestVerificationToken"];
+
+    public static FormRefusedModel For(HttpRequest request)
+    {
+        var form = request.HasFormContentType ? request.Form : FormCollection.Empty;
+        var path = request.Path;
+        string? url = null;
+        if (path.Equals(Authorize, StringComparison.OrdinalIgnoreCase))
+        {
+            // The consent page again, for the same request, with a fresh token: the authorize endpoint checks it anew.
+            url = Authorize + QueryString.Create(form
+                .Where(field => !FormFields.Contains(field.Key, StringComparer.Ordinal))
+                .Select(field => new KeyValuePair<string, string?>(field.Key, field.Value.ToString())));
+        }
+        else if (path.Equals("/sandbox/signin", StringComparison.OrdinalIgnoreCase) || path.Equals("/sandbox/signup", StringComparison.OrdinalIgnoreCase))
+        {
+            var returnUrl = form["ReturnUrl"].ToString();
+            url = path.Value!.ToLowerInvariant() + (IsLocal(returnUrl) ? "?returnUrl=" + Uri.EscapeDataString(returnUrl) : "");
+        }
+        return new FormRefusedModel(url is { Length: <= MaxUrlLength } ? url : "/sandbox");
+    }
+
+    // The same rule as Url.IsLocalUrl: a path on this site, not //host or /\host.
+    private static bool IsLocal(string url) =>
+        url.Length is > 0 and <= 2048 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
+}
