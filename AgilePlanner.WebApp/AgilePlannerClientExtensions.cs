@@ -48,9 +48,12 @@ public static class AgilePlannerClientExtensions
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
         services.AddTransient<BearerTokenHandler>();
+        services.AddSingleton<ApiResponseCache>();
+        services.AddTransient<ApiResponseCacheHandler>();
         services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .AddHttpMessageHandler<BearerTokenHandler>()
+            .AddHttpMessageHandler<ApiResponseCacheHandler>()
             .AddResilienceHandler("api", (pipeline, context) =>
             {
                 pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
