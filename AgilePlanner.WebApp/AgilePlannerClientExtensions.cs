@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 namespace AgilePlanner.WebApp;
 
@@ -47,6 +48,7 @@ public static class AgilePlannerClientExtensions
 
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
+        // One pipeline, hence one circuit, for the whole app: failures are a sign of the provider's health, not of a user's.
         services.AddTransient<BearerTokenHandler>();
         services.AddSingleton<ApiResponseCache>();
         services.AddTransient<ApiResponseCacheHandler>();
@@ -64,6 +66,13 @@ public static class AgilePlannerClientExtensions
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
+
+        // An expected outage is not a crash (Polly's Error events carry stacks): the API client logs each failed page once.
+        services.Configure<TelemetryOptions>(options => options.SeverityProvider = args => args.Event.EventName switch
+        {
+            "OnCircuitOpened" => ResilienceEventSeverity.Warning,
+            _ => args.Event.Severity > ResilienceEventSeverity.Information ? ResilienceEventSeverity.Information : args.Event.Severity,
+        });
 
         services.Configure<MvcOptions>(options => options.Conventions.Add(new AppControllersConvention()));
         services.AddAntiforgery(options =>

@@ -42,8 +42,8 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
         return RequestTokensAsync(tokenEndpoint, "refresh_token", form, cancellationToken);
     }
 
-    /// <summary>RFC 7009 revocation; returns whether the provider confirmed it.</summary>
-    public async Task<bool> RevokeAsync(
+    /// <summary>RFC 7009 revocation: whether the provider confirmed it, refused it, or did not answer at all.</summary>
+    public async Task<RevocationOutcome> RevokeAsync(
         string revocationEndpoint, AgilePlannerAuthenticationOptions options, string token, string tokenTypeHint, CancellationToken cancellationToken)
     {
         var form = new Dictionary<string, string>
@@ -61,12 +61,12 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
             using var response = await httpClientFactory.CreateClient(AgilePlannerHttpClients.TokenEndpoint)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             logger.TokenRevoked(tokenTypeHint, (int)response.StatusCode);
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode ? RevocationOutcome.Confirmed : RevocationOutcome.Refused;
         }
         catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.TokenRevocationFailed(tokenTypeHint, exception.GetType().Name);
-            return false;
+            return RevocationOutcome.NoAnswer;
         }
     }
 

@@ -41,3 +41,16 @@ public sealed record TokenResult(TokenSet? Tokens, TokenFailure? Failure, string
     public bool ConnectionRefused => Failure is TokenFailure.InvalidGrant or TokenFailure.InvalidClient
         || (Failure is TokenFailure.Rejected && ErrorCode is "unauthorized_client");
 }
+
+/// <summary>What the revocation endpoint made of a token (RFC 7009).</summary>
+public enum RevocationOutcome
+{
+    /// <summary>A 2xx: the token is revoked, or was not valid anyway.</summary>
+    Confirmed,
+
+    /// <summary>An error answer (unsupported_token_type, invalid_client, 5xx...).</summary>
+    Refused,
+
+    /// <summary>No answer within the back-channel timeout, or no connection.</summary>
+    NoAnswer,
+}

@@ -42,8 +42,14 @@ public sealed class ConnectController(
         if (tokens is not null && AgilePlannerEndpoints.Revocation(options, Request) is { } endpoint)
         {
             // The refresh token first: revoking it ends the grant, access tokens included, at servers that link them.
-            revoked = tokens.RefreshToken is null || await tokenClient.RevokeAsync(endpoint, options, tokens.RefreshToken, "refresh_token", cancellationToken);
-            revoked &= await tokenClient.RevokeAsync(endpoint, options, tokens.AccessToken, "access_token", cancellationToken);
+            var refresh = tokens.RefreshToken is null
+                ? RevocationOutcome.Confirmed
+                : await tokenClient.RevokeAsync(endpoint, options, tokens.RefreshToken, "refresh_token", cancellationToken);
+            // A provider that did not answer is not asked again: the user would sit through a second back-channel timeout.
+            var access = refresh == RevocationOutcome.NoAnswer
+                ? RevocationOutcome.NoAnswer
+                : await tokenClient.RevokeAsync(endpoint, options, tokens.AccessToken, "access_token", cancellationToken);
+            revoked = refresh == RevocationOutcome.Confirmed && access == RevocationOutcome.Confirmed;
         }
 
         await session.ClearAsync();
