@@ -30,6 +30,8 @@ public sealed partial class SandboxSeeder(
     {
         try
         {
+            // The server and the app's own pages start first; the database work follows at once.
+            await WhenStartedAsync(stoppingToken);
             await SeedAsync(stoppingToken);
             readiness.Ready();
             LogReady(logger);
@@ -44,6 +46,13 @@ public sealed partial class SandboxSeeder(
             readiness.Failed(exception);
             lifetime.StopApplication();
         }
+    }
+
+    private Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(cancellationToken);
     }
 
     private async Task SeedAsync(CancellationToken cancellationToken)
