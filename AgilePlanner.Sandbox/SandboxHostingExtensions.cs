@@ -45,7 +45,10 @@ public static class SandboxHostingExtensions
         AddAuthorizationServer(services, settings, dataDirectory);
 
         services.AddScoped<Developers.DeveloperApps>();
+        services.AddSingleton<SandboxReadiness>();
         services.AddHostedService<SandboxSeeder>();
+        // Registered before the rate limiter, so that it wraps it: a request held while the sandbox starts is not yet counted.
+        services.AddSingleton<IStartupFilter, SandboxReadinessGate>();
         services.AddRateLimiter(_ => { });
         services.AddSingleton<IStartupFilter>(new SandboxRateLimiting(settings.RateLimits));
         return builder;

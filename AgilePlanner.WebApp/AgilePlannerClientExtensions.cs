@@ -50,9 +50,12 @@ public static class AgilePlannerClientExtensions
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
         // One pipeline, hence one circuit, for the whole app: failures are a sign of the provider's health, not of a user's.
         services.AddTransient<BearerTokenHandler>();
+        services.AddSingleton<ApiResponseCache>();
+        services.AddTransient<ApiResponseCacheHandler>();
         services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .AddHttpMessageHandler<BearerTokenHandler>()
+            .AddHttpMessageHandler<ApiResponseCacheHandler>()
             .AddResilienceHandler("api", (pipeline, context) =>
             {
                 pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();

@@ -46,7 +46,8 @@ if [[ -n "${BENCH_NO_PUBLISH:-}" && -d "$out/webapp" && -d "$out/template" ]]; t
 fi
 
 echo "publishing the web app (Release) to $out/webapp"
-dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj -c Release -o "$out/webapp" --nologo -v quiet "${publish_args[@]}" \
+dotnet publish AgilePlanner.WebApp/AgilePlanner.WebApp.csproj -c Release -o "$out/webapp" --nologo -v quiet \
+  --use-current-runtime --self-contained false "${publish_args[@]}" \
   >"$out/publish-webapp.log" 2>&1 || { cat "$out/publish-webapp.log"; exit 1; }
 
 # The baseline app: `dotnet new mvc`, generated outside the repo so none of the repo's build settings apply.
@@ -56,7 +57,8 @@ echo "generating and publishing the dotnet new mvc template (Release) to $out/te
 dotnet new mvc -o "$template_src/TemplateApp" --no-restore >"$out/publish-template.log" 2>&1 \
   || { cat "$out/publish-template.log"; exit 1; }
 cp global.json "$template_src/"
-dotnet publish "$template_src/TemplateApp/TemplateApp.csproj" -c Release -o "$out/template" --nologo -v quiet "${publish_args[@]}" \
+dotnet publish "$template_src/TemplateApp/TemplateApp.csproj" -c Release -o "$out/template" --nologo -v quiet \
+  --use-current-runtime --self-contained false "${publish_args[@]}" \
   >>"$out/publish-template.log" 2>&1 || { cat "$out/publish-template.log"; exit 1; }
 
 export BENCH_STARTED=$started

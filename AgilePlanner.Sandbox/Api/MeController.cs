@@ -26,7 +26,8 @@ public sealed class MeController(SandboxDbContext db) : ApiControllerBase(db)
         var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
 
         Response.Headers.ETag = etag.ToString();
-        Response.Headers.CacheControl = "private, no-cache";
+        // The account changes rarely: a client may show it for 30 s, then revalidate with If-None-Match.
+        Response.Headers.CacheControl = "private, max-age=30";
         if (Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } candidates
             && candidates.Any(c => c.Equals(EntityTagHeaderValue.Any) || c.Compare(etag, useStrongComparison: false)))
         {

@@ -1,5 +1,6 @@
 using AgilePlanner.Sandbox.Accounts;
 using AgilePlanner.Sandbox.Authorization;
+using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.Sandbox.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -14,11 +15,47 @@ namespace AgilePlanner.Sandbox.Seeding;
 /// <summary>
 /// Brings the database up to date at start and seeds it idempotently: the scopes, the applications from
 /// <c>Sandbox:Clients</c>, and the demo account with its projects. A restart finds everything and adds nothing.
+/// It runs in the background so the web app answers from its first second; <see cref="SandboxReadiness"/> holds
+/// the sandbox's requests until it is done, and a failure stops the app as a failed start would.
 /// </summary>
 public sealed partial class SandboxSeeder(
-    IServiceProvider services, IOptions<SandboxOptions> options, TimeProvider time, ILogger<SandboxSeeder> logger) : IHostedService
+    IServiceProvider services,
+    SandboxReadiness readiness,
+    IHostApplicationLifetime lifetime,
+    IOptions<SandboxOptions> options,
+    TimeProvider time,
+    ILogger<SandboxSeeder> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // The server and the app's own pages start first; the database work follows at once.
+            await WhenStartedAsync(stoppingToken);
+            await SeedAsync(stoppingToken);
+            readiness.Ready();
+            LogReady(logger);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            readiness.Stopped();
+        }
+        catch (Exception exception)
+        {
+            LogFailed(logger, exception);
+            readiness.Failed(exception);
+            lifetime.StopApplication();
+        }
+    }
+
+    private Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
@@ -28,8 +65,6 @@ public sealed partial class SandboxSeeder(
         await SeedClientsAsync(provider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SeedDemoAccountAsync(provider, cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static async Task SeedScopesAsync(IOpenIddictScopeManager scopes, CancellationToken cancellationToken)
     {
@@ -125,4 +160,10 @@ public sealed partial class SandboxSeeder(
 
     [LoggerMessage(5, LogLevel.Information, "Sandbox demo projects created")]
     private static partial void LogDemoProjectsCreated(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Information, "Sandbox ready")]
+    private static partial void LogReady(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Critical, "The sandbox could not prepare its database; the app stops")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

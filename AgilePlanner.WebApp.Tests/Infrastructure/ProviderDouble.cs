@@ -86,7 +86,10 @@ public sealed class ProviderDouble : HttpMessageHandler
             body,
             request.Content?.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded"
                 ? QueryHelpers.ParseQuery(body).ToDictionary(p => p.Key, p => p.Value.ToString())
-                : new Dictionary<string, string>());
+                : new Dictionary<string, string>())
+        {
+            IfNoneMatch = [.. request.Headers.IfNoneMatch.Select(tag => tag.ToString())],
+        };
         _requests.Enqueue(recorded);
 
         var uri = request.RequestUri!;
@@ -120,4 +123,8 @@ public sealed class ProviderDouble : HttpMessageHandler
 public sealed record IssuedTokens(string AccessToken, string RefreshToken);
 
 /// <summary>One request as it crossed the wire to the provider.</summary>
-public sealed record RecordedRequest(string Method, Uri Uri, string? Authorization, string Body, IReadOnlyDictionary<string, string> Form);
+public sealed record RecordedRequest(string Method, Uri Uri, string? Authorization, string Body, IReadOnlyDictionary<string, string> Form)
+{
+    /// <summary>The ETags a conditional GET sent in <c>If-None-Match</c>.</summary>
+    public IReadOnlyList<string> IfNoneMatch { get; init; } = [];
+}

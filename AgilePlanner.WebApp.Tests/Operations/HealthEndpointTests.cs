@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Readiness_is_healthy_by_default_and_names_each_check()
     {
         using var client = _app.CreateClient();
+        await _app.Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(TestContext.Current.CancellationToken);
 
         using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
 
@@ -41,6 +43,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         Assert.Equal("Healthy", checks.GetProperty("data-directory").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("provider").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("database-SandboxDbContext").GetProperty("status").GetString());
+        Assert.Equal("sandbox ready", checks.GetProperty("sandbox").GetProperty("description").GetString());
     }
 
     [Theory]
@@ -74,6 +77,8 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         _app.ConfigureTestServices = services => services.AddHttpClient(ProviderHealthCheck.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => _app.Server.CreateHandler());
         using var client = _app.CreateClient();
+        // The sandbox prepares its database in the background; until then readiness is rightly unhealthy.
+        await _app.Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(TestContext.Current.CancellationToken);
 
         using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
 

@@ -190,6 +190,7 @@ public sealed class SessionSecurityTests : IAsyncDisposable
     [InlineData("AgilePlanner:Issuer", "ftp://provider.test/", "AgilePlanner:Issuer must be an absolute http or https URL")]
     [InlineData("AgilePlanner:Scopes", "read <script>", "AgilePlanner:Scopes must be")]
     [InlineData("AgilePlanner:CallbackPath", "callback", "AgilePlanner:CallbackPath must be a path")]
+    [InlineData("AgilePlanner:ApiCacheDuration", "-00:00:01", "AgilePlanner:ApiCacheDuration must be between")]
     public void Bad_settings_stop_the_app_at_start_with_a_message_naming_the_key(string key, string value, string message)
     {
         _app.With(key, value);

@@ -25,16 +25,16 @@ public sealed class AgilePlannerApiClient(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Task<Me> GetMeAsync(CancellationToken cancellationToken) => GetAsync<Me>("me", cancellationToken);
+    public Task<Me> GetMeAsync(CancellationToken cancellationToken) => GetAsync<Me>("me", cancellationToken, cacheable: true);
 
     public Task<Page<Project>> GetProjectsAsync(string? cursor, CancellationToken cancellationToken) =>
         GetAsync<Page<Project>>(WithQuery("projects", ("limit", PageSize.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)), cancellationToken);
 
     public Task<Project> GetProjectAsync(string projectId, CancellationToken cancellationToken) =>
-        GetAsync<Project>($"projects/{Uri.EscapeDataString(projectId)}", cancellationToken);
+        GetAsync<Project>($"projects/{Uri.EscapeDataString(projectId)}", cancellationToken, cacheable: true);
 
     public Task<Page<Iteration>> GetIterationsAsync(string projectId, CancellationToken cancellationToken) =>
-        GetAsync<Page<Iteration>>(WithQuery($"projects/{Uri.EscapeDataString(projectId)}/iterations", ("limit", "100")), cancellationToken);
+        GetAsync<Page<Iteration>>(WithQuery($"projects/{Uri.EscapeDataString(projectId)}/iterations", ("limit", "100")), cancellationToken, cacheable: true);
 
     public Task<Page<Story>> GetStoriesAsync(string projectId, string? iterationId, string? state, string? cursor, CancellationToken cancellationToken) =>
         GetAsync<Page<Story>>(
@@ -49,9 +49,11 @@ public sealed class AgilePlannerApiClient(
         return await SendAsync<Story>(request, cancellationToken);
     }
 
-    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>A GET; <paramref name="cacheable"/> lets <see cref="ApiResponseCache"/> answer it for a short while.</summary>
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken, bool cacheable = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Address(path));
+        request.Options.Set(ApiResponseCache.Cacheable, cacheable);
         return await SendAsync<T>(request, cancellationToken);
     }
 

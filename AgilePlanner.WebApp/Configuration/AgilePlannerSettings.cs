@@ -30,6 +30,12 @@ public sealed class AgilePlannerSettings
 
     public bool UsePkce { get; set; } = true;
 
+    /// <summary>
+    /// How long the account, a project and its iterations, once read, are shown without asking the API again (at most;
+    /// the API's own <c>Cache-Control</c> can make it shorter). Zero asks every time.
+    /// </summary>
+    public TimeSpan ApiCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     public IReadOnlyList<string> ScopeList =>
         Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

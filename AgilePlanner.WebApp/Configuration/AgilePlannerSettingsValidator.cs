@@ -35,6 +35,11 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
             failures.Add("AgilePlanner:Scopes must be one or more space-separated scope names, such as 'read' or 'read write'.");
         }
 
+        if (settings.ApiCacheDuration < TimeSpan.Zero || settings.ApiCacheDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"AgilePlanner:ApiCacheDuration must be between 00:00:00 and 00:10:00, such as '00:00:30' (it is '{settings.ApiCacheDuration}').");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using AgilePlanner.Sandbox;
+using AgilePlanner.Sandbox.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -28,6 +30,10 @@ public static class HealthEndpoints
         builder.Services.AddHealthChecks()
             .AddCheck("data-directory", new DataDirectoryHealthCheck(dataDirectory), tags: [ReadyTag])
             .AddCheck<ProviderHealthCheck>("provider", tags: [ReadyTag], timeout: ProviderTimeout);
+        if (SandboxHostingExtensions.IsEnabled(builder.Configuration))
+        {
+            builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox", tags: [ReadyTag]);
+        }
 
         // Databases are found when the options are first read, after every AddXxx has run, so the order in Program.cs does not matter.
         var services = builder.Services;
@@ -104,6 +110,18 @@ public sealed class DataDirectoryHealthCheck(string dataDirectory) : IHealthChec
             File.Delete(probe);
         }
     }
+}
+
+/// <summary>The built-in sandbox has migrated and seeded its database (it does so in the background after start).</summary>
+public sealed class SandboxHealthCheck(SandboxReadiness readiness) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(readiness.WhenReady.Status switch
+        {
+            TaskStatus.RanToCompletion => HealthCheckResult.Healthy("sandbox ready"),
+            TaskStatus.Faulted or TaskStatus.Canceled => HealthCheckResult.Unhealthy("sandbox could not prepare its database"),
+            _ => HealthCheckResult.Unhealthy("sandbox preparing its database"),
+        });
 }
 
 /// <summary>Opens a connection to a database the app uses.</summary>

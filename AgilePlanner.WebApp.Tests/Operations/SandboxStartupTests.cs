@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox.Seeding;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AgilePlanner.WebApp.Tests.Operations;
+
+/// <summary>
+/// The sandbox migrates and seeds its database in the background: the app answers at once, the sandbox's own requests
+/// wait until it is ready, readiness says which it is, and a sandbox that cannot start stops the app.
+/// </summary>
+public sealed class SandboxStartupTests : IAsyncDisposable
+{
+    private readonly AgilePlannerAppFactory _app = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_app_answers_while_the_sandbox_prepares_and_sandbox_requests_wait_until_it_is_ready()
+    {
+        HoldBackTheSeeder();
+        using var client = _app.CreateClient();
+
+        using var home = await client.GetAsync("/", Cancel);
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal("sandbox preparing its database", await SandboxCheckAsync(client, HttpStatusCode.ServiceUnavailable));
+
+        var signIn = client.GetAsync("/sandbox/signin", Cancel);
+        await Task.Delay(300, Cancel);
+        Assert.False(signIn.IsCompleted, "a sandbox page was served before its database was ready");
+
+        using var seeder = ActivatorUtilities.CreateInstance<SandboxSeeder>(_app.Services);
+        await seeder.StartAsync(Cancel);
+        using var page = await signIn;
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var document = await Html.ParseAsync(page);
+        Assert.NotNull(document.QuerySelector("form[action='/sandbox/signin']"));
+        Assert.Equal("sandbox ready", await SandboxCheckAsync(client, HttpStatusCode.OK));
+        await seeder.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task A_sandbox_database_that_cannot_be_opened_is_logged_answers_503_and_stops_the_app()
+    {
+        Directory.CreateDirectory(_app.DataDirectory);
+        await File.WriteAllTextAsync(Path.Combine(_app.DataDirectory, "sandbox.db"), "this is not a SQLite database", Cancel);
+        HoldBackTheSeeder();
+        using var client = _app.CreateClient();
+        var readiness = _app.Services.GetRequiredService<SandboxReadiness>();
+        var stopping = new TaskCompletionSource();
+        _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        var waiting = client.GetAsync("/sandbox/signin", Cancel);
+
+        using var seeder = ActivatorUtilities.CreateInstance<SandboxSeeder>(_app.Services);
+        await seeder.StartAsync(Cancel);
+        using var response = await waiting;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("The sandbox could not start. Its log says why.", await response.Content.ReadAsStringAsync(Cancel));
+        await stopping.Task.WaitAsync(Cancel);
+        Assert.True(readiness.WhenReady.IsFaulted);
+        Assert.Contains(_app.Logs.Lines, line => line.Contains("The sandbox could not prepare its database; the app stops"));
+    }
+
+    /// <summary>The seeder is held back, to be started by hand: the window a slow first start opens, made as wide as needed.</summary>
+    private void HoldBackTheSeeder() => _app.ConfigureTestServices = services =>
+        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SandboxSeeder)));
+
+    private static async Task<string?> SandboxCheckAsync(HttpClient client, HttpStatusCode expected)
+    {
+        using var response = await client.GetAsync("/readyz", Cancel);
+        Assert.Equal(expected, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
+        return body.RootElement.GetProperty("checks").GetProperty("sandbox").GetProperty("description").GetString();
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
