@@ -3,6 +3,7 @@ using AgilePlanner.Sandbox.Authorization;
 using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.Sandbox.Seeding;
 using AgilePlanner.Sandbox.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -45,6 +46,8 @@ public static class SandboxHostingExtensions
         AddAuthorizationServer(services, settings, dataDirectory);
 
         services.AddScoped<Developers.DeveloperApps>();
+        services.AddScoped<AuthenticationHandlerProvider>();
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, SandboxAuthenticationHandlers>());
         services.AddSingleton<SandboxReadiness>();
         services.AddHostedService<SandboxSeeder>();
         // Registered before the rate limiter, so that it wraps it: a request held while the sandbox starts is not yet counted.
