@@ -55,8 +55,11 @@ public sealed class SandboxRateLimits
     /// <summary>Token and revocation requests per minute and client address.</summary>
     public int TokenPerMinute { get; set; } = 120;
 
-    /// <summary>API requests per minute and client address.</summary>
+    /// <summary>API requests per minute and access token (per client address for requests without one).</summary>
     public int ApiPerMinute { get; set; } = 1200;
+
+    /// <summary>API requests per minute and client address, whatever the tokens: a ceiling new tokens cannot lift.</summary>
+    public int ApiPerMinutePerAddress { get; set; } = 12000;
 }
 
 public sealed class SandboxLockout

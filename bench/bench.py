@@ -28,7 +28,8 @@ API = "/sandbox/api/v1"
 # Every request here comes from one loopback address: the sandbox's per-address limits are lifted so the
 # figures measure the pages, not the limiter (which still runs on every request).
 UNLIMITED = [
-    f"--Sandbox:RateLimits:{limit}=2147483647" for limit in ("SignInPerMinute", "TokenPerMinute", "ApiPerMinute")
+    f"--Sandbox:RateLimits:{limit}=2147483647"
+    for limit in ("SignInPerMinute", "TokenPerMinute", "ApiPerMinute", "ApiPerMinutePerAddress")
 ]
 
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,9 +9,10 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
-/// Limits sign-in posts, token and revocation requests and API calls per client address (ASP.NET Core's rate
-/// limiter). Installed first in the pipeline by a startup filter, because the token endpoint is answered by
-/// OpenIddict inside authentication, before any routed endpoint.
+/// Limits sign-in posts and token and revocation requests per client address, and API calls per access token under a
+/// ceiling per client address (ASP.NET Core's rate limiter): every user of a web app shares that app's address, so a
+/// per-address API limit alone would make them share one allowance. Installed first in the pipeline by a startup
+/// filter, because the token endpoint is answered by OpenIddict inside authentication, before any routed endpoint.
 /// </summary>
 public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilter
 {
@@ -19,7 +22,9 @@ public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilt
     {
         app.UseRateLimiter(new RateLimiterOptions
         {
-            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition),
+            GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(Partition),
+                PartitionedRateLimiter.Create<HttpContext, string>(AddressCeiling)),
             OnRejected = RejectAsync,
         });
         next(app);
@@ -33,13 +38,32 @@ public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilt
             return RateLimitPartition.GetNoLimiter("none");
         }
 
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter($"{bucket}:{client}", _ => new FixedWindowRateLimiterOptions
+        var client = bucket == "api" && BearerToken(context.Request) is { } token ? "token:" + token : Address(context);
+        return PerMinute($"{bucket}:{client}", permits);
+    }
+
+    private RateLimitPartition<string> AddressCeiling(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/sandbox/api")
+            ? PerMinute("api-address:" + Address(context), limits.ApiPerMinutePerAddress)
+            : RateLimitPartition.GetNoLimiter("none");
+
+    private static RateLimitPartition<string> PerMinute(string key, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, permits),
             Window = Window,
             QueueLimit = 0,
         });
+
+    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>A hash of the bearer token names its partition, so the limiter never holds a usable token.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > "Bearer ".Length
+            ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(authorization["Bearer ".Length..].Trim())))
+            : null;
     }
 
     private (string? Bucket, int Permits) Classify(HttpRequest request)

@@ -298,6 +298,38 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal("rate_limited", (await third.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task Each_token_has_its_own_api_allowance_so_users_behind_one_address_do_not_share_one()
+    {
+        _app.With("Sandbox:RateLimits:ApiPerMinute", "2");
+        var ada = await TokenAsync();
+        using var grace = await SandboxUser.SignUpAsync(_app);
+        var graces = (await grace.GetTokensAsync()).AccessToken!;
+
+        using var first = await SandboxTokens.GetApiAsync(Http, "/me", ada);
+        using var second = await SandboxTokens.GetApiAsync(Http, "/me", ada);
+        using var third = await SandboxTokens.GetApiAsync(Http, "/me", ada);
+        using var other = await SandboxTokens.GetApiAsync(Http, "/me", graces);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task New_tokens_cannot_lift_the_ceiling_on_one_address()
+    {
+        _app.With("Sandbox:RateLimits:ApiPerMinute", "100").With("Sandbox:RateLimits:ApiPerMinutePerAddress", "3");
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await SandboxTokens.GetApiAsync(Http, "/me", $"made-up-token-{i}");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
     private async Task<string> TokenAsync(string scope = "read")
     {
         using var ada = await SandboxUser.SignInAsync(_app);
