@@ -3,6 +3,7 @@ using AgilePlanner.WebApp.Api;
 using AgilePlanner.WebApp.Authentication;
 using AgilePlanner.WebApp.Callback;
 using AgilePlanner.WebApp.Configuration;
+using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Security;
 using AgilePlanner.WebApp.Session;
 using Microsoft.AspNetCore.Mvc;
@@ -43,8 +44,9 @@ public static class AgilePlannerClientExtensions
 
         // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
         // the 10 s timeout is applied per call by AgilePlannerTokenClient.
+        services.AddSingleton<SandboxSelfConnection>();
         services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler);
 
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
@@ -53,7 +55,7 @@ public static class AgilePlannerClientExtensions
         services.AddSingleton<ApiResponseCache>();
         services.AddTransient<ApiResponseCacheHandler>();
         services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
             .AddHttpMessageHandler<BearerTokenHandler>()
             .AddHttpMessageHandler<ApiResponseCacheHandler>()
             .AddResilienceHandler("api", (pipeline, context) =>
@@ -112,6 +114,13 @@ public static class AgilePlannerClientExtensions
             branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         return app;
     }
+
+    private static SocketsHttpHandler BackChannelHandler(IServiceProvider services) => new()
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = services.GetRequiredService<SandboxSelfConnection>().ConnectAsync,
+    };
 
     private static void FromSettings(AgilePlannerAuthenticationOptions options, AgilePlannerSettings settings, IConfiguration configuration)
     {

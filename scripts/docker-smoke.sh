@@ -37,8 +37,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 
 start() {
-  # The same port inside and out: the app calls its built-in sandbox back at the address the browser used.
-  "${docker[@]}" run -d --name "$container" -p "$port:$port" -e "ASPNETCORE_HTTP_PORTS=$port" -v "$volume:/data" "$image" >/dev/null
+  # Another port outside than inside (8080), as the README shows: the back channel to the built-in sandbox must cope.
+  "${docker[@]}" run -d --name "$container" -p "$port:8080" -v "$volume:/data" "$image" >/dev/null
   for _ in $(seq 1 60); do
     if curl -fsS -m 2 "$base/healthz" >/dev/null 2>&1; then return 0; fi
     sleep 1
@@ -91,7 +91,7 @@ if [ -z "${SMOKE_SKIP_BUILD:-}" ]; then
   "${docker[@]}" build -t "$image" . >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; fail "docker build"; }
 fi
 
-step "docker run -p $port:$port -e ASPNETCORE_HTTP_PORTS=$port -v $volume:/data $image"
+step "docker run -p $port:8080 -v $volume:/data $image"
 start
 
 step "Connect: GET /connect, redirected to the sandbox's sign-in"

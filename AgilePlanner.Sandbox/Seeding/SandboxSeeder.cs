@@ -60,10 +60,16 @@ public sealed partial class SandboxSeeder(
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
 
-        await provider.GetRequiredService<SandboxDbContext>().Database.MigrateAsync(cancellationToken);
+        var db = provider.GetRequiredService<SandboxDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+
+        // One writer at a time (BEGIN IMMEDIATE): another instance seeding the same database waits, then finds
+        // everything and adds nothing. The stores below share this scope's context, so they write inside it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SeedScopesAsync(provider.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await SeedClientsAsync(provider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SeedDemoAccountAsync(provider, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task SeedScopesAsync(IOpenIddictScopeManager scopes, CancellationToken cancellationToken)

@@ -92,6 +92,8 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Readiness_is_unhealthy_when_the_data_directory_is_gone()
     {
         using var client = _app.CreateClient();
+        // Gone after a healthy start: the sandbox has finished preparing its database first.
+        await _app.Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(TestContext.Current.CancellationToken);
         using (await client.GetAsync("/healthz", TestContext.Current.CancellationToken))
         {
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.Sandbox.Seeding;
 using AgilePlanner.WebApp.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -63,6 +64,32 @@ public sealed class SandboxStartupTests : IAsyncDisposable
         await stopping.Task.WaitAsync(Cancel);
         Assert.True(readiness.WhenReady.IsFaulted);
         Assert.Contains(_app.Logs.Lines, line => line.Contains("The sandbox could not prepare its database; the app stops"));
+    }
+
+    [Fact]
+    public async Task Two_instances_preparing_one_data_directory_at_once_both_become_ready_with_one_demo_account()
+    {
+        HoldBackTheSeeder();
+        await using var second = new AgilePlannerAppFactory(_app.DataDirectory);
+        second.ConfigureTestServices = services =>
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SandboxSeeder)));
+        _ = _app.Server;
+        _ = second.Server;
+
+        using var first = ActivatorUtilities.CreateInstance<SandboxSeeder>(_app.Services);
+        using var other = ActivatorUtilities.CreateInstance<SandboxSeeder>(second.Services);
+        await Task.WhenAll(first.StartAsync(Cancel), other.StartAsync(Cancel));
+        await Task.WhenAll(
+            _app.Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(Cancel),
+            second.Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(Cancel));
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgilePlanner.Sandbox.Storage.SandboxDbContext>();
+        var demo = await db.Users.Where(u => u.Email == SandboxUser.DemoEmail).Select(u => u.Id).ToListAsync(Cancel);
+        Assert.Single(demo);
+        Assert.Equal(3, await db.Projects.CountAsync(p => p.OwnerId == demo[0], Cancel));
+        await first.StopAsync(Cancel);
+        await other.StopAsync(Cancel);
     }
 
     /// <summary>The seeder is held back, to be started by hand: the window a slow first start opens, made as wide as needed.</summary>
