@@ -14,7 +14,7 @@ public sealed class LiveApp : AgilePlannerAppFactory, IAsyncLifetime
 {
     public LiveApp()
     {
-        Port = FreeLoopbackPort();
+        Port = LoopbackPorts.Free();
         // Both loopback addresses, so localhost and 127.0.0.1 reach the same process.
         UseKestrel(kestrel => kestrel.ListenLocalhost(Port, listen =>
         {
@@ -68,12 +68,5 @@ public sealed class LiveApp : AgilePlannerAppFactory, IAsyncLifetime
     {
         Start();
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -74,14 +74,7 @@ public sealed class ProviderOutage
     };
 
     /// <summary>A loopback port that nothing listens on: bound by the system, then released.</summary>
-    private static Uri FindClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
+    private static Uri FindClosedPort() => new($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
     private sealed class FaultHandler(ProviderOutage outage) : DelegatingHandler
     {

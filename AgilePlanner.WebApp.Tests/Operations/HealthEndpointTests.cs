@@ -51,7 +51,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     [InlineData("false")]
     public async Task Readiness_is_unhealthy_when_the_provider_is_unreachable(string sandboxEnabled)
     {
-        var closedPort = ClosedLoopbackPort();
+        var closedPort = LoopbackPorts.Free();
         var provider = $"http://127.0.0.1:{closedPort}";
         _app.With("Sandbox:Enabled", sandboxEnabled)
             .With("AgilePlanner:AuthorizationEndpoint", $"{provider}/oauth/authorize")
@@ -123,15 +123,6 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         Assert.DoesNotContain(requestLines, line => line.Contains("/healthz") || line.Contains("/readyz"));
     }
 
-    private static int ClosedLoopbackPort()
-    {
-        // A port that was just free: nothing listens there, so a connection is refused at once.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;

@@ -76,10 +76,10 @@ public sealed class PublishedPortTests : IAsyncDisposable
             UseKestrel(kestrel => kestrel.ListenLocalhost(ListeningPort));
         }
 
-        public int ListeningPort { get; } = FreeLoopbackPort();
+        public int ListeningPort { get; } = LoopbackPorts.Free();
 
         /// <summary>The port the browser uses; nothing listens on it.</summary>
-        public int PublishedPort { get; } = FreeLoopbackPort();
+        public int PublishedPort { get; } = LoopbackPorts.Free();
 
         /// <summary>A browser whose every connection lands on the listening port, as the container runtime's port mapping does.</summary>
         public HttpClient CreateMappedBrowser() => new(new SocketsHttpHandler
@@ -101,13 +101,6 @@ public sealed class PublishedPortTests : IAsyncDisposable
         {
             base.ConfigureWebHost(builder);
             builder.UseStaticWebAssets();
-        }
-
-        private static int FreeLoopbackPort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }
