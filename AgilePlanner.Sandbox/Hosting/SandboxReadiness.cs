@@ -33,7 +33,7 @@ internal sealed class SandboxReadinessGate(SandboxReadiness readiness) : IStartu
     {
         app.Use(async (context, nextMiddleware) =>
         {
-            if (!readiness.IsReady && context.Request.Path.StartsWithSegments(SandboxIssuerPath))
+            if (!readiness.IsReady && context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath))
             {
                 try
                 {
@@ -56,6 +56,4 @@ internal sealed class SandboxReadinessGate(SandboxReadiness readiness) : IStartu
         });
         next(app);
     };
-
-    private static readonly PathString SandboxIssuerPath = Authorization.SandboxIssuer.BasePath;
 }

@@ -22,7 +22,7 @@ public sealed class SandboxStartupTests : IAsyncDisposable
     [Fact]
     public async Task The_app_answers_while_the_sandbox_prepares_and_sandbox_requests_wait_until_it_is_ready()
     {
-        HoldBackTheSeeder();
+        HoldBackTheSeeder(_app);
         using var client = _app.CreateClient();
 
         using var home = await client.GetAsync("/", Cancel);
@@ -48,7 +48,7 @@ public sealed class SandboxStartupTests : IAsyncDisposable
     {
         Directory.CreateDirectory(_app.DataDirectory);
         await File.WriteAllTextAsync(Path.Combine(_app.DataDirectory, "sandbox.db"), "this is not a SQLite database", Cancel);
-        HoldBackTheSeeder();
+        HoldBackTheSeeder(_app);
         using var client = _app.CreateClient();
         var readiness = _app.Services.GetRequiredService<SandboxReadiness>();
         var stopping = new TaskCompletionSource();
@@ -69,10 +69,9 @@ public sealed class SandboxStartupTests : IAsyncDisposable
     [Fact]
     public async Task Two_instances_preparing_one_data_directory_at_once_both_become_ready_with_one_demo_account()
     {
-        HoldBackTheSeeder();
+        HoldBackTheSeeder(_app);
         await using var second = new AgilePlannerAppFactory(_app.DataDirectory);
-        second.ConfigureTestServices = services =>
-            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SandboxSeeder)));
+        HoldBackTheSeeder(second);
         _ = _app.Server;
         _ = second.Server;
 
@@ -93,7 +92,7 @@ public sealed class SandboxStartupTests : IAsyncDisposable
     }
 
     /// <summary>The seeder is held back, to be started by hand: the window a slow first start opens, made as wide as needed.</summary>
-    private void HoldBackTheSeeder() => _app.ConfigureTestServices = services =>
+    private static void HoldBackTheSeeder(AgilePlannerAppFactory app) => app.ConfigureTestServices = services =>
         services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SandboxSeeder)));
 
     private static async Task<string?> SandboxCheckAsync(HttpClient client, HttpStatusCode expected)

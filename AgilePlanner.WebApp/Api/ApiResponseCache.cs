@@ -15,7 +15,7 @@ namespace AgilePlanner.WebApp.Api;
 /// <c>AgilePlanner:ApiCacheDuration</c>, the time used when the API says nothing. A stale answer with an ETag is revalidated
 /// with <c>If-None-Match</c>; a 304 costs the API no body. Any successful write by the same token drops everything it cached.
 /// </summary>
-public sealed class ApiResponseCache : IDisposable
+public sealed class ApiResponseCache(TimeProvider time, IOptionsMonitor<AgilePlannerSettings> settings) : IDisposable
 {
     /// <summary>Set by <see cref="AgilePlannerApiClient"/> on the GETs that may be answered from the cache.</summary>
     public static readonly HttpRequestOptionsKey<bool> Cacheable = new("AgilePlanner.Cacheable");
@@ -24,18 +24,10 @@ public sealed class ApiResponseCache : IDisposable
     private static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(10);
 
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = 32 * 1024 * 1024 });
-    private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<AgilePlannerSettings> _settings;
 
-    public ApiResponseCache(TimeProvider time, IOptionsMonitor<AgilePlannerSettings> settings)
-    {
-        _time = time;
-        _settings = settings;
-    }
+    internal TimeSpan Limit => settings.CurrentValue.ApiCacheDuration;
 
-    internal TimeSpan Limit => _settings.CurrentValue.ApiCacheDuration;
-
-    internal DateTimeOffset Now => _time.GetUtcNow();
+    internal DateTimeOffset Now => time.GetUtcNow();
 
     internal static string TokenKey(string accessToken) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(accessToken)));
 
