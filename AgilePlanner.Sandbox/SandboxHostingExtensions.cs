@@ -46,6 +46,7 @@ public static class SandboxHostingExtensions
         AddAuthorizationServer(services, settings, dataDirectory);
 
         services.AddScoped<Developers.DeveloperApps>();
+        services.AddScoped<PendingConsents>();
         services.AddScoped<AuthenticationHandlerProvider>();
         services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, SandboxAuthenticationHandlers>());
         services.AddSingleton<SandboxReadiness>();
@@ -144,7 +145,8 @@ public static class SandboxHostingExtensions
                     .AddEncryptionKey(SigningKeys.LoadOrCreate(dataDirectory, "encryption"));
 
                 options.AddEventHandler(SandboxIssuer.ServerHandler)
-                    .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor);
+                    .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)
+                    .AddEventHandler(ConsentRequestRestoration.Descriptor);
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

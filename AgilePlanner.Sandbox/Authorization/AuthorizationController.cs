@@ -24,6 +24,8 @@ namespace AgilePlanner.Sandbox.Authorization;
 public sealed partial class AuthorizationController(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
+    PendingConsents consents,
+    Developers.DeveloperApps developerApps,
     UserManager<SandboxUser> users,
     IOptionsSnapshot<SandboxOptions> options,
     ILogger<AuthorizationController> logger) : Controller
@@ -56,31 +58,48 @@ public sealed partial class AuthorizationController(
 
         // OpenIddict has matched the redirect URI to the client, so Allow and Deny may redirect there.
         SandboxPageHeaders.AllowFormRedirectTo(HttpContext, request.RedirectUri!);
+        var applicationId = await applications.GetIdAsync(application, HttpContext.RequestAborted);
         return View("/Authorization/Consent.cshtml", new ConsentModel(
             ApplicationName: await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted) ?? request.ClientId!,
+            RegisteredBy: await RegisteredByAsync(application),
             UserName: user.Name,
             UserEmail: user.Email ?? "",
             RedirectUri: request.RedirectUri!,
             Scopes: scopes,
-            Parameters: Request.Query.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString())).ToList()));
+            ConsentHandle: await consents.CreateAsync(request, user.Id, applicationId, HttpContext.RequestAborted)));
     }
 
+    /// <summary>
+    /// Allow or Deny. The post names its stored request by handle (see <see cref="ConsentRequestRestoration"/>), so the
+    /// decision is the clicked button and nothing else; each stored request is decided once, by the user it was shown to.
+    /// </summary>
     [HttpPost("/sandbox/oauth/authorize")]
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> Decide([FromForm(Name = "decision")] string? decision)
     {
+        if (ConsentRequestRestoration.Restored(HttpContext) is not { } consent)
+        {
+            return ConsentClosed();
+        }
+
+        var user = await SignedInUserAsync();
+        if (user is null)
+        {
+            // Signed out meanwhile: the same request again after sign-in, which shows a fresh consent page.
+            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryOf(consent.Request) }, SandboxIdentity.Scheme);
+        }
+
+        if (!await consents.TryRedeemAsync(consent, user.Id, HttpContext.RequestAborted))
+        {
+            return ConsentClosed();
+        }
+
         if (await RejectedRequestAsync() is { } error)
         {
             return error;
         }
 
         var request = HttpContext.GetOpenIddictServerRequest()!;
-        var user = await SignedInUserAsync();
-        if (user is null)
-        {
-            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryOf(request) }, SandboxIdentity.Scheme);
-        }
-
         var application = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
             ?? throw new InvalidOperationException("The client was validated but cannot be found.");
 
@@ -129,6 +148,26 @@ public sealed partial class AuthorizationController(
         LogRejected(logger, response.Error);
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return View("/Authorization/Error.cshtml", new AuthorizationErrorModel(response.Error, response.ErrorDescription));
+    }
+
+    /// <summary>A decision for a request already decided, expired, unknown or another user's: nothing goes to the client.</summary>
+    private ViewResult ConsentClosed()
+    {
+        LogConsentClosed(logger);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("/Authorization/ConsentClosed.cshtml");
+    }
+
+    /// <summary>Who registered the application in the developer portal; null for the applications the sandbox seeds itself.</summary>
+    private async Task<string?> RegisteredByAsync(object application)
+    {
+        if (await developerApps.OwnerOfAsync(application, HttpContext.RequestAborted) is not { } ownerId)
+        {
+            return null;
+        }
+        var owner = await users.FindByIdAsync(ownerId);
+        return owner is null ? "an Agile Planner user"
+            : string.IsNullOrWhiteSpace(owner.Company) ? owner.Name : $"{owner.Name} ({owner.Company})";
     }
 
     private async Task<SandboxUser?> SignedInUserAsync()
@@ -187,7 +226,7 @@ public sealed partial class AuthorizationController(
 
     private static QueryString QueryOf(OpenIddictRequest request) =>
         QueryString.Create(request.GetParameters()
-            .Where(p => p.Key is not "decision" and not "__RequestVerificationToken")
+            .Where(p => p.Key is not "decision" and not "__RequestVerificationToken" and not PendingConsents.FieldName)
             .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value)));
 
     [LoggerMessage(1, LogLevel.Information, "Sandbox authorization allowed for client {ClientId}")]
@@ -201,14 +240,19 @@ public sealed partial class AuthorizationController(
 
     [LoggerMessage(4, LogLevel.Information, "Sandbox authorization request rejected with {Error}, sent back to client {ClientId}")]
     private static partial void LogRejectedToClient(ILogger logger, string error, string clientId);
+
+    [LoggerMessage(5, LogLevel.Information, "Sandbox consent decision refused: already decided, expired, unknown or another user's")]
+    private static partial void LogConsentClosed(ILogger logger);
 }
 
+/// <summary>The consent page: the application, who registered it (null for the sandbox's own), and the handle of the stored request.</summary>
 public sealed record ConsentModel(
     string ApplicationName,
+    string? RegisteredBy,
     string UserName,
     string UserEmail,
     string RedirectUri,
     IReadOnlyList<string> Scopes,
-    IReadOnlyList<KeyValuePair<string, string>> Parameters);
+    string ConsentHandle);
 
 public sealed record AuthorizationErrorModel(string Error, string? Description);

@@ -101,7 +101,8 @@ public sealed class DeveloperApps(
             ? application
             : null;
 
-    private async Task<string?> OwnerOfAsync(object application, CancellationToken cancellationToken)
+    /// <summary>The account that registered <paramref name="application"/> in the portal; null for an application seeded from configuration.</summary>
+    public async Task<string?> OwnerOfAsync(object application, CancellationToken cancellationToken)
     {
         var properties = await applications.GetPropertiesAsync(application, cancellationToken);
         return properties.TryGetValue(OwnerProperty, out var owner) && owner.ValueKind == JsonValueKind.String ? owner.GetString() : null;

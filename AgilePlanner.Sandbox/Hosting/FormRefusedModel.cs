@@ -1,3 +1,4 @@
+using AgilePlanner.Sandbox.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace AgilePlanner.Sandbox.Hosting;
@@ -10,7 +11,6 @@ public sealed record FormRefusedModel(string TryAgainUrl)
 {
     private const int MaxUrlLength = 4096;
     private const string Authorize = "/sandbox/oauth/authorize";
-    private static readonly string[] FormFields = ["decision", "__RequestVerificationToken"];
 
     public static FormRefusedModel For(HttpRequest request)
     {
@@ -19,10 +19,11 @@ public sealed record FormRefusedModel(string TryAgainUrl)
         string? url = null;
         if (path.Equals(Authorize, StringComparison.OrdinalIgnoreCase))
         {
-            // The consent page again, for the same request, with a fresh token: the authorize endpoint checks it anew.
-            url = Authorize + QueryString.Create(form
-                .Where(field => !FormFields.Contains(field.Key, StringComparer.Ordinal))
-                .Select(field => new KeyValuePair<string, string?>(field.Key, field.Value.ToString())));
+            // The consent page again, for the stored request the form named, with a fresh token: the authorize endpoint checks it anew.
+            url = ConsentRequestRestoration.Restored(request.HttpContext) is { } consent
+                ? Authorize + QueryString.Create(consent.Request.GetParameters()
+                    .Select(parameter => new KeyValuePair<string, string?>(parameter.Key, (string?)parameter.Value)))
+                : null;
         }
         else if (path.Equals("/sandbox/signin", StringComparison.OrdinalIgnoreCase) || path.Equals("/sandbox/signup", StringComparison.OrdinalIgnoreCase))
         {
