@@ -83,12 +83,12 @@ public static class SandboxHostingExtensions
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = settings.Lockout.MaxFailedSignIns;
-                options.Lockout.DefaultLockoutTimeSpan = settings.Lockout.Duration;
+                // No per-account lockout: anyone could keep a user out with it. SignInThrottle counts per address and email.
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<SandboxDbContext>()
             .AddSignInManager<SandboxSignInManager>();
+        services.AddSingleton(sp => new SignInThrottle(settings.Lockout, sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication()
             .AddCookie(SandboxIdentity.Scheme, options =>

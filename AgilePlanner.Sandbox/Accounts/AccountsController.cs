@@ -15,6 +15,7 @@ namespace AgilePlanner.Sandbox.Accounts;
 [SandboxPage]
 public sealed partial class AccountsController(
     SandboxSignInManager signInManager,
+    SignInThrottle throttle,
     UserManager<SandboxUser> users,
     SandboxDbContext db,
     TimeProvider time,
@@ -33,9 +34,10 @@ public sealed partial class AccountsController(
     }
 
     [HttpGet("/sandbox/signin")]
-    public Task<IActionResult> SignIn(string? returnUrl)
+    public Task<IActionResult> SignIn(string? returnUrl, bool signedUp = false)
     {
         var form = new SignInForm { ReturnUrl = LocalOrNull(returnUrl) };
+        ViewData["SignedUp"] = signedUp;
         return FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
     }
 
@@ -49,23 +51,26 @@ public sealed partial class AccountsController(
             return await FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
         }
 
-        var result = await signInManager.PasswordSignInAsync(form.Email!, form.Password!, isPersistent: false, lockoutOnFailure: true);
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.IsBlocked(address, form.Email!))
+        {
+            // Said for any email, with or without an account, and only to this address.
+            LogLockedOut(logger);
+            ModelState.AddModelError("", "Too many failed sign-ins with this email address from your network. Wait a few minutes and try again.");
+            return await FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
+        }
+
+        var result = await signInManager.PasswordSignInAsync(form.Email!, form.Password!, isPersistent: false, lockoutOnFailure: false);
         if (result.Succeeded)
         {
+            throttle.Reset(address, form.Email!);
             LogSignedIn(logger);
             return LocalRedirect(form.ReturnUrl ?? Home);
         }
 
-        if (result.IsLockedOut)
-        {
-            LogLockedOut(logger);
-            ModelState.AddModelError("", "This account is locked after too many failed sign-ins. Try again in a few minutes.");
-        }
-        else
-        {
-            LogSignInFailed(logger);
-            ModelState.AddModelError("", "The email address or password is not right.");
-        }
+        throttle.RecordFailure(address, form.Email!);
+        LogSignInFailed(logger);
+        ModelState.AddModelError("", "The email address or password is not right.");
         return await FormPageAsync("/Accounts/SignIn.cshtml", form, form.ReturnUrl);
     }
 
@@ -96,21 +101,37 @@ public sealed partial class AccountsController(
             CreatedAt = now,
         };
         var created = await users.CreateAsync(user, form.Password!);
-        if (!created.Succeeded)
+        var taken = created.Errors.Any(IsTakenEmail);
+        if (!created.Succeeded && !taken)
         {
-            foreach (var (field, message) in created.Errors.Select(e => (FieldOf(e), MessageOf(e))).Distinct())
+            foreach (var (field, message) in created.Errors.Select(e => (FieldOf(e), e.Description)).Distinct())
             {
                 ModelState.AddModelError(field, message);
             }
             return await FormPageAsync("/Accounts/SignUp.cshtml", form, form.ReturnUrl);
         }
 
-        db.Projects.Add(PlanningData.StarterProjectFor(user.Id, now));
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
-        await signInManager.SignInAsync(user, isPersistent: false);
-        LogSignedUp(logger);
-        return LocalRedirect(form.ReturnUrl ?? Home);
+        if (created.Succeeded)
+        {
+            db.Projects.Add(PlanningData.StarterProjectFor(user.Id, now));
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+            LogSignedUp(logger);
+        }
+        else
+        {
+            LogSignUpForTakenEmail(logger);
+        }
+
+        // A new and a taken email address get the same answer, so sign-up never tells whether an account exists:
+        // both go on to sign in (a real service would send an email instead).
+        return LocalRedirect(SignInAfterSignUp(form.ReturnUrl));
     }
+
+    private static string SignInAfterSignUp(string? returnUrl) =>
+        "/sandbox/signin?signedUp=true" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    private static bool IsTakenEmail(IdentityError error) =>
+        error.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail);
 
     [HttpPost("/sandbox/signout")]
     [ValidateAntiForgeryToken]
@@ -149,9 +170,10 @@ public sealed partial class AccountsController(
         }
     }
 
-    // Only local return URLs: the sign-in page must not become an open redirector.
+    // Only local return URLs: the sign-in page must not become an open redirector. Only printable ASCII, too: a
+    // Location header cannot carry anything else, and look-alikes of / . : (U+3002, U+FF0F) would otherwise throw.
     private string? LocalOrNull(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : null;
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && LocalReturnUrl.IsPrintableAscii(returnUrl) ? returnUrl : null;
 
     private static string FieldOf(IdentityError error) => error.Code switch
     {
@@ -161,23 +183,18 @@ public sealed partial class AccountsController(
         _ => "",
     };
 
-    private static string MessageOf(IdentityError error) => error.Code switch
-    {
-        // Both codes fire for one taken address; say it once, in words about email.
-        nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail) =>
-            "An account with this email address already exists. Sign in instead.",
-        _ => error.Description,
-    };
-
     [LoggerMessage(1, LogLevel.Information, "Sandbox sign-in succeeded")]
     private static partial void LogSignedIn(ILogger logger);
 
     [LoggerMessage(2, LogLevel.Warning, "Sandbox sign-in failed")]
     private static partial void LogSignInFailed(ILogger logger);
 
-    [LoggerMessage(3, LogLevel.Warning, "Sandbox sign-in refused: account locked out")]
+    [LoggerMessage(3, LogLevel.Warning, "Sandbox sign-in refused: too many failures for this email from this address")]
     private static partial void LogLockedOut(ILogger logger);
 
     [LoggerMessage(4, LogLevel.Information, "Sandbox account created")]
     private static partial void LogSignedUp(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Sandbox sign-up for an email that has an account: answered as a new one, nothing created")]
+    private static partial void LogSignUpForTakenEmail(ILogger logger);
 }

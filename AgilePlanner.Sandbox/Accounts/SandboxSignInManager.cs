@@ -6,9 +6,15 @@ using Microsoft.Extensions.Options;
 
 namespace AgilePlanner.Sandbox.Accounts;
 
-/// <summary>Identity's sign-in manager, signing in to the sandbox's own cookie scheme.</summary>
+/// <summary>
+/// Identity's sign-in manager, signing in to the sandbox's own cookie scheme. A password for an email no account has
+/// is checked against a placeholder hash, so a wrong password costs the same whether the account exists or not.
+/// </summary>
 public sealed class SandboxSignInManager : SignInManager<SandboxUser>
 {
+    private static readonly SandboxUser Placeholder = new() { UserName = "placeholder", Name = "placeholder" };
+    private static string? s_placeholderHash;
+
     public SandboxSignInManager(
         UserManager<SandboxUser> userManager,
         IHttpContextAccessor contextAccessor,
@@ -21,4 +27,19 @@ public sealed class SandboxSignInManager : SignInManager<SandboxUser>
     {
         AuthenticationScheme = SandboxIdentity.Scheme;
     }
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            // The same hashing work as a real account's wrong password: no timing tells which emails have accounts.
+            UserManager.PasswordHasher.VerifyHashedPassword(Placeholder, PlaceholderHash(), password);
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    private string PlaceholderHash() =>
+        s_placeholderHash ??= UserManager.PasswordHasher.HashPassword(Placeholder, Guid.NewGuid().ToString("N"));
 }

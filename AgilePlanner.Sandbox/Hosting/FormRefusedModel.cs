@@ -1,3 +1,4 @@
+using AgilePlanner.Sandbox.Accounts;
 using AgilePlanner.Sandbox.Authorization;
 using Microsoft.AspNetCore.Http;
 
@@ -36,5 +37,5 @@ public sealed record FormRefusedModel(string TryAgainUrl)
     // The same rule as Url.IsLocalUrl: a path on this site, not //host or /\host.
     private static bool IsLocal(string url) =>
         url.Length is > 0 and <= 2048 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
-        && !url.Any(char.IsControl);
+        && LocalReturnUrl.IsPrintableAscii(url);
 }

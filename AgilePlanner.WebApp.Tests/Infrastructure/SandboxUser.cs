@@ -40,21 +40,27 @@ public sealed class SandboxUser : IDisposable
         return user;
     }
 
-    /// <summary>A fresh account through the sign-up form, signed in afterwards.</summary>
+    /// <summary>A fresh account through the sign-up form, then signed in with it (sign-up itself signs nobody in).</summary>
     public static async Task<SandboxUser> SignUpAsync(
         AgilePlannerAppFactory app, string? email = null, string name = "Grace Hopper", string company = "Eckert-Mauchly", string password = "compiler-1952")
     {
         var user = new SandboxUser(app, app.CreateBrowser());
+        email ??= $"grace-{Guid.NewGuid():N}@example.test";
         using var response = await user.SubmitSignUpAsync(new Dictionary<string, string>
         {
             ["Name"] = name,
-            ["Email"] = email ?? $"grace-{Guid.NewGuid():N}@example.test",
+            ["Email"] = email,
             ["Company"] = company,
             ["Password"] = password,
         });
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"Sign-up failed: {(int)response.StatusCode}.");
+        }
+        using var signedIn = await user.SubmitSignInAsync(email, password);
+        if (signedIn.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in after sign-up as {email} failed: {(int)signedIn.StatusCode}.");
         }
         return user;
     }
@@ -69,9 +75,9 @@ public sealed class SandboxUser : IDisposable
         return await Browser.SubmitAsync(form, new Dictionary<string, string> { ["Email"] = email, ["Password"] = password });
     }
 
-    public async Task<HttpResponseMessage> SubmitSignUpAsync(IReadOnlyDictionary<string, string> fields)
+    public async Task<HttpResponseMessage> SubmitSignUpAsync(IReadOnlyDictionary<string, string> fields, string? returnUrl = null)
     {
-        var page = await GetPageAsync("/sandbox/signup");
+        var page = await GetPageAsync("/sandbox/signup" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl)));
         var form = page.QuerySelector<IHtmlFormElement>("form[action='/sandbox/signup']")!;
         return await Browser.SubmitAsync(form, fields);
     }

@@ -12,7 +12,7 @@ public sealed class AccountTests : IAsyncLifetime
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Sign_up_creates_a_signed_in_account()
+    public async Task Sign_up_creates_an_account_to_sign_in_with()
     {
         using var visitor = SandboxUser.Anonymous(_app);
 
@@ -25,7 +25,11 @@ public sealed class AccountTests : IAsyncLifetime
         });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/sandbox", response.Headers.Location!.OriginalString);
+        Assert.Equal("/sandbox/signin?signedUp=true", response.Headers.Location!.OriginalString);
+        var signIn = await visitor.GetPageAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("Sign in with your email address and password", signIn.QuerySelector("#signed-up")!.TextContent);
+        using var signedIn = await visitor.SubmitSignInAsync("grace@example.test", "compiler-1952");
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         var home = await visitor.GetPageAsync("/sandbox");
         Assert.Contains("signed in as Grace Hopper", home.QuerySelector("main")!.TextContent);
     }
@@ -54,21 +58,46 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sign_up_with_a_taken_email_says_so_beside_the_email()
+    public async Task Sign_up_with_a_taken_email_answers_exactly_as_a_new_one_and_changes_nothing()
     {
+        using var newcomer = SandboxUser.Anonymous(_app);
+        using var impostor = SandboxUser.Anonymous(_app);
+        var returnUrl = new AuthorizationRequest().ToUrl();
+
+        using var fresh = await newcomer.SubmitSignUpAsync(SignUpFields("fresh@example.test"), returnUrl);
+        using var taken = await impostor.SubmitSignUpAsync(SignUpFields(SandboxUser.DemoEmail), returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, fresh.StatusCode);
+        Assert.Equal(fresh.StatusCode, taken.StatusCode);
+        Assert.Equal(fresh.Headers.Location, taken.Headers.Location);
+        Assert.Equal(CookieNames(fresh), CookieNames(taken));
+        Assert.Equal(await fresh.Content.ReadAsStringAsync(Cancel), await taken.Content.ReadAsStringAsync(Cancel));
+        using var withNewPassword = await impostor.SubmitSignInAsync(SandboxUser.DemoEmail, "another-password");
+        Assert.Equal(HttpStatusCode.OK, withNewPassword.StatusCode);
+        using var demo = await SandboxUser.SignInAsync(_app);
+    }
+
+    [Theory]
+    [InlineData("/\u3002/x")]
+    [InlineData("/\uFF0F/x")]
+    [InlineData("/\uFF0Fevil.test")]
+    [InlineData("/sandbox\uFF1A8080/x")]
+    [InlineData("/sandbox/\u2215x")]
+    [InlineData("/sandbox/d\u00E9veloppeurs")]
+    public async Task A_return_url_with_unicode_look_alikes_is_refused_not_thrown(string escaped)
+    {
+        var returnUrl = System.Text.RegularExpressions.Regex.Unescape(escaped);
         using var visitor = SandboxUser.Anonymous(_app);
 
-        using var response = await visitor.SubmitSignUpAsync(new Dictionary<string, string>
-        {
-            ["Name"] = "Someone Else",
-            ["Email"] = SandboxUser.DemoEmail,
-            ["Company"] = "Elsewhere",
-            ["Password"] = "another-password",
-        });
+        using var signInPage = await visitor.Browser.GetAsync("/sandbox/signin?returnUrl=" + Uri.EscapeDataString(returnUrl), Cancel);
+        using var signUp = await visitor.SubmitSignUpAsync(SignUpFields($"u-{Guid.NewGuid():N}@example.test"), returnUrl);
+        using var signIn = await visitor.SubmitSignInAsync(SandboxUser.DemoEmail, SandboxUser.DemoPassword, returnUrl);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await Html.ParseAsync(response);
-        Assert.Equal("An account with this email address already exists. Sign in instead.", ErrorFor(page, "Email"));
+        Assert.Equal(HttpStatusCode.OK, signInPage.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signUp.StatusCode);
+        Assert.Equal("/sandbox/signin?signedUp=true", signUp.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/sandbox", signIn.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -97,7 +126,7 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Repeated_failed_sign_ins_lock_the_account()
+    public async Task Repeated_failed_sign_ins_block_that_email_from_that_address()
     {
         using var visitor = SandboxUser.Anonymous(_app);
         for (var attempt = 0; attempt < 5; attempt++)
@@ -109,7 +138,7 @@ public sealed class AccountTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await Html.ParseAsync(response);
-        Assert.Contains("locked", page.QuerySelector(".errors")!.TextContent);
+        Assert.Contains("Too many failed sign-ins", page.QuerySelector(".errors")!.TextContent);
     }
 
     [Fact]
@@ -186,6 +215,14 @@ public sealed class AccountTests : IAsyncLifetime
         Assert.Contains("httponly", cookie);
         Assert.Contains("samesite=lax", cookie);
     }
+
+    private static Dictionary<string, string> SignUpFields(string email) => new()
+    {
+        ["Name"] = "Grace Hopper", ["Email"] = email, ["Company"] = "Eckert-Mauchly", ["Password"] = "another-password",
+    };
+
+    private static IEnumerable<string> CookieNames(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Select(c => c[..c.IndexOf('=')]).Order() : [];
 
     private static string? ErrorFor(IHtmlDocument page, string field) =>
         page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim();
