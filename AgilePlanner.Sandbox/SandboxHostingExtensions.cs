@@ -157,7 +157,8 @@ public static class SandboxHostingExtensions
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                options.UseAspNetCore();
+                // OAuth 2.1 / RFC 9700: an access token in a URL ends up in logs and Referer headers (RequireScope refuses it).
+                options.UseAspNetCore().DisableAccessTokenExtractionFromQueryString();
                 // Revoking an authorization (Connected apps) ends its access tokens at once.
                 options.EnableAuthorizationEntryValidation();
                 options.AddEventHandler(SandboxIssuer.ValidationHandler);

@@ -11,7 +11,7 @@ namespace AgilePlanner.Sandbox.Api;
 /// <summary>
 /// Bearer protection for an API action (RFC 6750): the access token is checked by OpenIddict's validation
 /// scheme, named explicitly so the web app's default schemes are never involved. A missing, malformed,
-/// expired or revoked token answers 401 <c>invalid_token</c>; a token without the scope, 403 <c>insufficient_scope</c>.
+/// expired or revoked token answers 401 <c>invalid_token</c>; a token in the query string, 401 <c>invalid_request</c>; a token without the scope, 403 <c>insufficient_scope</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAuthorizationFilter
@@ -21,6 +21,15 @@ public sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAutho
     public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
     {
         var http = context.HttpContext;
+        if (http.Request.Query.ContainsKey(OpenIddictConstants.Parameters.AccessToken))
+        {
+            // Refused even beside a valid header: a token in a URL is already in logs, histories and Referer headers.
+            context.Result = new BearerErrorResult(StatusCodes.Status401Unauthorized,
+                "Bearer error=\"invalid_request\", error_description=\"Access tokens are not accepted in the query string; send the token in the Authorization header.\"",
+                "invalid_request", "Access tokens are not accepted in the URL (?access_token=). Send it in the Authorization header: Bearer ACCESS_TOKEN.");
+            return;
+        }
+
         var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (!result.Succeeded || result.Principal is null)
         {

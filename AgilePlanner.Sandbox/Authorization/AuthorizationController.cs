@@ -208,6 +208,8 @@ public sealed partial class AuthorizationController(
             .SetClaim(Claims.Name, user.Name)
             .SetClaim(Claims.Email, user.Email);
         identity.SetScopes(scopes);
+        // An audience makes OpenIddict check the caller at revocation (RFC 7009 section 2.1): with none, any client could revoke this token.
+        identity.SetResources(SandboxScopes.ApiAudience);
 
         if (options.Value.RememberConsent)
         {

@@ -8,6 +8,9 @@ public static class SandboxScopes
 
     public static IReadOnlyList<string> All { get; } = [Read, Write];
 
+    /// <summary>The audience of every access token: the sandbox's API v1.</summary>
+    public const string ApiAudience = "agile-planner-api";
+
     public static IReadOnlyDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>
     {
         [Read] = "Read your planning data",
