@@ -146,7 +146,8 @@ public static class SandboxHostingExtensions
 
                 options.AddEventHandler(SandboxIssuer.ServerHandler)
                     .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)
-                    .AddEventHandler(ConsentRequestRestoration.Descriptor);
+                    .AddEventHandler(ConsentRequestRestoration.Descriptor)
+                    .AddEventHandler(ScopeNotRegistered.Descriptor);
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

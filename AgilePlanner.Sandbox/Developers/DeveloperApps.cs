@@ -34,6 +34,34 @@ public sealed class DeveloperApps(
         return owned.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> reads like a name in use (any application, the seeded ones included) or a reserved
+    /// one: compared without case, spaces or invisible characters, after Unicode compatibility folding (full-width letters).
+    /// </summary>
+    public async Task<bool> IsNameTakenAsync(string name, CancellationToken cancellationToken)
+    {
+        var wanted = Comparable(name);
+        if (ReservedNames.Any(reserved => Comparable(reserved) == wanted))
+        {
+            return true;
+        }
+        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+        {
+            if (Comparable(await applications.GetDisplayNameAsync(application, cancellationToken) ?? "") == wanted)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static readonly string[] ReservedNames = ["Agile Planner", "Agile Planner Connect", "Agile Planner sandbox"];
+
+    private static string Comparable(string name) =>
+        string.Concat(name.Normalize(System.Text.NormalizationForm.FormKC)
+            .Where(c => !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format))
+            .ToUpperInvariant();
+
     public async Task<DeveloperApp?> FindAsync(string ownerId, string clientId, CancellationToken cancellationToken) =>
         await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
             ? await ToDeveloperAppAsync(application, ownerId, cancellationToken)

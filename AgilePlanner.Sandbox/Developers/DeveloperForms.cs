@@ -16,7 +16,8 @@ public sealed class RegisterAppForm
 
     public bool ScopeRead { get; set; } = true;
 
-    public bool ScopeWrite { get; set; }
+    // Both ticked: an application registered without write fails at "Allow writing" with invalid_scope.
+    public bool ScopeWrite { get; set; } = true;
 }
 
 public sealed class CallbackUrlsForm

@@ -42,6 +42,11 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
         {
             ModelState.AddModelError(nameof(form.ScopeRead), "Choose at least one scope your application may ask for.");
         }
+        if (!string.IsNullOrWhiteSpace(form.Name) && await apps.IsNameTakenAsync(form.Name, HttpContext.RequestAborted))
+        {
+            // Users tell applications apart on the consent page by name: no second "Agile Planner Connect".
+            ModelState.AddModelError(nameof(form.Name), "An application with this name already exists. Choose a name of your own, so users can tell the applications apart.");
+        }
         if (!ModelState.IsValid)
         {
             return View("/Developers/Register.cshtml", form);
@@ -50,9 +55,35 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
         var (clientId, secret) = await apps.RegisterAsync(
             OwnerId, form.Name!.Trim(), form.Description?.Trim() ?? "", urls, scopes, HttpContext.RequestAborted);
         LogRegistered(logger, clientId);
-        var app = (await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted))!;
-        // Shown in this answer only (no redirect): the secret is stored as a hash and cannot be shown again.
-        return View("/Developers/Secret.cshtml", new SecretShownOnce(app, secret, Rotated: false));
+        return SecretOnNextPage(clientId, secret, rotated: false);
+    }
+
+    /// <summary>
+    /// The page after registering or rotating: the secret once, from TempData (Post/Redirect/Get, so a reload registers
+    /// nothing); opened again, it says the secret cannot be shown twice. The secret is stored as a hash only.
+    /// </summary>
+    [HttpGet("/sandbox/developers/{clientId}/secret")]
+    public async Task<IActionResult> SecretOnce(string clientId)
+    {
+        var app = await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted);
+        if (app is null)
+        {
+            return NotFoundPage();
+        }
+        if (TempData[SecretKey] is string shown && shown.Split('\n') is [var forClient, var secret, var rotated] && forClient == clientId)
+        {
+            return View("/Developers/Secret.cshtml", new SecretShownOnce(app, secret, Rotated: rotated == "rotated"));
+        }
+        TempData["Notice"] = "The client secret is shown only once, right after registration or rotation. If you did not copy it, rotate the secret to get a new one.";
+        return View("/Developers/Edit.cshtml", app);
+    }
+
+    private const string SecretKey = "SecretShownOnce";
+
+    private RedirectResult SecretOnNextPage(string clientId, string secret, bool rotated)
+    {
+        TempData[SecretKey] = $"{clientId}\n{secret}\n{(rotated ? "rotated" : "registered")}";
+        return Redirect($"/sandbox/developers/{Uri.EscapeDataString(clientId)}/secret");
     }
 
     [HttpGet("/sandbox/developers/{clientId}")]
@@ -99,8 +130,7 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
             return NotFoundPage();
         }
         LogSecretRotated(logger, clientId);
-        var app = (await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted))!;
-        return View("/Developers/Secret.cshtml", new SecretShownOnce(app, secret, Rotated: true));
+        return SecretOnNextPage(clientId, secret, rotated: true);
     }
 
     [HttpPost("/sandbox/developers/{clientId}/delete")]

@@ -117,7 +117,8 @@ public sealed class DeveloperPortalTests : IAsyncLifetime
 
         var edit = await developer.GetPageAsync($"/sandbox/developers/{client.ClientId}");
         using var rotated = await developer.Browser.SubmitAsync((IHtmlFormElement)edit.QuerySelector("form[action$='/secret']")!);
-        var newSecret = (await Html.ParseAsync(rotated)).QuerySelector("#client-secret")!.TextContent.Trim();
+        Assert.Equal(HttpStatusCode.Redirect, rotated.StatusCode);
+        var newSecret = (await developer.GetPageAsync(rotated.Headers.Location!.OriginalString)).QuerySelector("#client-secret")!.TextContent.Trim();
 
         Assert.NotEqual(client.ClientSecret, newSecret);
         using var http = _app.CreateClient();
@@ -165,13 +166,104 @@ public sealed class DeveloperPortalTests : IAsyncLifetime
         Assert.DoesNotContain(client.ClientId, list.DocumentElement.OuterHtml);
     }
 
+    [Fact]
+    public async Task A_new_registration_offers_read_and_write_ticked_each_with_what_it_allows()
+    {
+        using var developer = await SandboxUser.SignUpAsync(_app);
+
+        var page = await developer.GetPageAsync("/sandbox/developers/new");
+
+        Assert.True(((IHtmlInputElement)page.QuerySelector("input[type=checkbox][name=ScopeRead]")!).IsChecked);
+        Assert.True(((IHtmlInputElement)page.QuerySelector("input[type=checkbox][name=ScopeWrite]")!).IsChecked);
+        Assert.Contains("projects, iterations and stories", page.QuerySelector("label[for=ScopeRead]")!.TextContent);
+        Assert.Contains("Add new stories", page.QuerySelector("label[for=ScopeWrite]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Reloading_after_registering_registers_nothing_and_shows_the_secret_no_more()
+    {
+        using var developer = await SandboxUser.SignUpAsync(_app);
+        using var posted = await SubmitRegistrationAsync(developer, "Reload App", Callback, read: true);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var secretPage = posted.Headers.Location!.OriginalString;
+
+        var first = await developer.GetPageAsync(secretPage);
+        var secret = first.QuerySelector("#client-secret")!.TextContent.Trim();
+        using var reload = await developer.Browser.GetAsync(secretPage, Cancel);
+        var reloaded = await Html.ParseAsync(reload);
+
+        Assert.True(secret.Length >= 40);
+        Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        Assert.Null(reloaded.QuerySelector("#client-secret"));
+        Assert.DoesNotContain(secret, reloaded.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.Contains("shown only once", reloaded.QuerySelector(".notice")!.TextContent);
+        var list = await developer.GetPageAsync("/sandbox/developers");
+        Assert.Single(list.QuerySelectorAll("#apps tbody tr"));
+    }
+
+    [Theory]
+    [InlineData("Agile Planner Connect")]
+    [InlineData("  agile   planner CONNECT ")]
+    [InlineData("Agile\u200BPlanner Connect")]
+    [InlineData("\uFF21gile Planner Connect")]
+    [InlineData("Other App")]
+    [InlineData("My planner client")]
+    public async Task A_name_like_an_existing_or_seeded_apps_is_refused(string escaped)
+    {
+        SandboxClient.RegisterOther(_app);
+        using var developer = await SandboxUser.SignUpAsync(_app);
+        await RegisterAsync(developer, "My Planner Client", Callback);
+
+        using var response = await SubmitRegistrationAsync(developer, System.Text.RegularExpressions.Regex.Unescape(escaped), Callback, read: true);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("already exists", page.QuerySelector("[data-valmsg-for='Name']")!.TextContent);
+        Assert.Single((await developer.GetPageAsync("/sandbox/developers")).QuerySelectorAll("#apps tbody tr"));
+    }
+
+    [Fact]
+    public async Task The_consent_page_says_who_registered_a_portal_app_and_that_it_is_unverified_but_not_for_a_seeded_one()
+    {
+        using var developer = await SandboxUser.SignUpAsync(_app, name: "Mallory Example", company: "Lookalike Ltd");
+        var (client, _) = await RegisterAsync(developer, "Story Helper", Callback);
+        using var ada = await SandboxUser.SignInAsync(_app);
+
+        using var portalConsent = await ada.StartAuthorizationAsync(AuthorizationRequest.For(client));
+        using var seededConsent = await ada.StartAuthorizationAsync(new AuthorizationRequest());
+
+        var portalPage = await Html.ParseAsync(portalConsent);
+        Assert.Equal("Mallory Example (Lookalike Ltd)", portalPage.QuerySelector("#registered-by")!.TextContent);
+        Assert.Contains("Agile Planner has not verified this application", portalPage.QuerySelector("#unverified")!.TextContent);
+        Assert.Null((await Html.ParseAsync(seededConsent)).QuerySelector("#unverified"));
+    }
+
+    [Fact]
+    public async Task Asking_for_a_scope_the_registration_lacks_answers_invalid_scope_at_the_callback()
+    {
+        using var developer = await SandboxUser.SignUpAsync(_app);
+        var (client, _) = await RegisterAsync(developer, "Read Only App", Callback, write: false);
+        using var ada = await SandboxUser.SignInAsync(_app);
+        var request = AuthorizationRequest.For(client, "read write");
+
+        using var response = await ada.StartAuthorizationAsync(request);
+
+        var callback = CallbackParameters.From(response);
+        Assert.Equal(HttpStatusCode.Redirect, callback.Status);
+        Assert.StartsWith(Callback + "?", callback.Location!.ToString());
+        Assert.Equal("invalid_scope", callback.Error);
+        Assert.Contains("does not include the 'write' scope", callback.ErrorDescription);
+        Assert.Equal(request.State, callback.State);
+        Assert.Null(callback.Code);
+    }
+
     /// <summary>Registers an application through the portal's form and reads the one-time secret page.</summary>
     internal static async Task<(SandboxClient Client, IHtmlDocument SecretPage)> RegisterAsync(
         SandboxUser developer, string name, string callbackUrl, bool write = false)
     {
         using var response = await SubmitRegistrationAsync(developer, name, callbackUrl, read: true, write);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await Html.ParseAsync(response);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await developer.GetPageAsync(response.Headers.Location!.OriginalString);
         var clientId = page.QuerySelector("#client-id")?.TextContent.Trim() ?? throw new InvalidOperationException("No client id shown.");
         var secret = page.QuerySelector("#client-secret")!.TextContent.Trim();
         return (new SandboxClient(clientId, secret, callbackUrl.Split('\n')[0].Trim()), page);
