@@ -4,7 +4,12 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 
 namespace AgilePlanner.Sandbox.Hosting;
 
@@ -101,8 +106,18 @@ public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilt
         }
         else
         {
-            response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync(message, cancellationToken);
+            // A page in the sandbox's style, with its headers, for the people filling its forms.
+            SandboxPageHeaders.Apply(rejected.HttpContext);
+            var view = new ViewResult
+            {
+                ViewName = "/Shared/TooManyRequests.cshtml",
+                StatusCode = StatusCodes.Status429TooManyRequests,
+                ViewData = new ViewDataDictionary<TooManyRequestsModel>(new EmptyModelMetadataProvider(), new ModelStateDictionary())
+                {
+                    Model = new TooManyRequestsModel(response.Headers.RetryAfter.ToString()),
+                },
+            };
+            await view.ExecuteResultAsync(new ActionContext(rejected.HttpContext, rejected.HttpContext.GetRouteData(), new ActionDescriptor()));
         }
     }
 }

@@ -156,7 +156,14 @@ public sealed class AccountTests : IAsyncLifetime
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                Assert.NotNull(response.Headers.RetryAfter);
+                // A page in the sandbox's style with its headers, not plain text (issue 13, section 5).
+                Assert.NotNull(response.Headers.RetryAfter?.Delta);
+                Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+                SandboxPageHeadersTests.AssertPageHeaders(response, formAction: "'self'");
+                var refused = await Html.ParseAsync(response);
+                Assert.Equal("Too many attempts", refused.QuerySelector("h1")!.TextContent);
+                Assert.Equal(((int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), refused.QuerySelector("#retry-after")!.TextContent);
+                Assert.Equal("/sandbox/assets/sandbox.css", refused.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href"));
             }
         }
 
