@@ -44,9 +44,11 @@ public static class AgilePlannerClientExtensions
 
         // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
         // the 10 s timeout is applied per call by AgilePlannerTokenClient.
-        services.AddSingleton<SandboxSelfConnection>();
+        services.AddSingleton<SandboxBackChannel>();
+        services.AddTransient<SandboxBackChannelHandler>();
         services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
-            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler);
+            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
+            .AddHttpMessageHandler<SandboxBackChannelHandler>();
 
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
@@ -54,11 +56,11 @@ public static class AgilePlannerClientExtensions
         services.AddTransient<BearerTokenHandler>();
         services.AddSingleton<ApiResponseCache>();
         services.AddTransient<ApiResponseCacheHandler>();
-        services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
+        var api = services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
             .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
             .AddHttpMessageHandler<BearerTokenHandler>()
-            .AddHttpMessageHandler<ApiResponseCacheHandler>()
-            .AddResilienceHandler("api", (pipeline, context) =>
+            .AddHttpMessageHandler<ApiResponseCacheHandler>();
+        api.AddResilienceHandler("api", (pipeline, context) =>
             {
                 pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 pipeline.AddTimeout(TimeSpan.FromSeconds(10));
@@ -68,6 +70,7 @@ public static class AgilePlannerClientExtensions
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
+        api.AddHttpMessageHandler<SandboxBackChannelHandler>();
 
         // An expected outage is not a crash (Polly's Error events carry stacks): the API client logs each failed page once.
         services.Configure<TelemetryOptions>(options => options.SeverityProvider = args => args.Event.EventName switch
@@ -115,11 +118,10 @@ public static class AgilePlannerClientExtensions
         return app;
     }
 
-    private static SocketsHttpHandler BackChannelHandler(IServiceProvider services) => new()
+    private static SocketsHttpHandler BackChannelHandler() => new()
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = services.GetRequiredService<SandboxSelfConnection>().ConnectAsync,
     };
 
     private static void FromSettings(AgilePlannerAuthenticationOptions options, AgilePlannerSettings settings, IConfiguration configuration)

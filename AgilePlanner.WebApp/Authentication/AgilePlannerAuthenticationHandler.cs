@@ -142,6 +142,7 @@ public sealed class AgilePlannerAuthenticationHandler(
         }
 
         var tokens = result.Tokens!;
+        properties.Items[AgilePlannerAuthenticationDefaults.PublicOriginItem] = $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
         var grantedScopes = tokens.Scope ?? FormatScope(properties.GetParameter<ICollection<string>>(OAuthChallengeProperties.ScopeKey) ?? Options.Scope);
         properties.Parameters.Remove(OAuthChallengeProperties.ScopeKey);
         if (Options.SaveTokens)
