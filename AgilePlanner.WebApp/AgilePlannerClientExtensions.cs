@@ -52,7 +52,7 @@ public static class AgilePlannerClientExtensions
 
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
-        // One pipeline, hence one circuit, for the whole app: failures are a sign of the provider's health, not of a user's.
+        // One pipeline, hence one circuit, for the whole app: only failures of the provider itself count (IsProviderFailure).
         services.AddTransient<BearerTokenHandler>();
         services.AddSingleton<ApiResponseCache>();
         services.AddTransient<ApiResponseCacheHandler>();
@@ -67,7 +67,13 @@ public static class AgilePlannerClientExtensions
                 var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.FromSeconds(1), UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
                 retry.DisableForUnsafeHttpMethods();
                 pipeline.AddRetry(retry);
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    MinimumThroughput = 10,
+                    FailureRatio = 0.5,
+                    BreakDuration = TimeSpan.FromSeconds(15),
+                    ShouldHandle = args => ValueTask.FromResult(IsProviderFailure(args.Outcome)),
+                });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
         api.AddHttpMessageHandler<SandboxBackChannelHandler>();
@@ -88,6 +94,7 @@ public static class AgilePlannerClientExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.AddAntiforgeryRefusalLogging();
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
             options.Cookie.Name = "AgilePlanner.Notice";
@@ -117,6 +124,17 @@ public static class AgilePlannerClientExtensions
             branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         return app;
     }
+
+    /// <summary>
+    /// What counts against the provider's health, for every user at once: a 5xx, a timeout, a connection that failed. A 4xx or a 429
+    /// is an answer about one request or one token (a user spending their own rate allowance), so it never opens the circuit.
+    /// </summary>
+    private static bool IsProviderFailure(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+        { Result: { } response } => (int)response.StatusCode >= 500,
+        _ => false,
+    };
 
     private static SocketsHttpHandler BackChannelHandler() => new()
     {

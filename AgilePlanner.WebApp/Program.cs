@@ -38,11 +38,11 @@ var app = builder.Build();
 // The public scheme and host first, so everything after sees them.
 app.UseReverseProxy();
 
-// One log line a request.
-app.UseRequestLogging();
-
 // Only the public address or a loopback name: any other host gets a 400 page, before anything builds a URL from it.
 app.UseAllowedHosts();
+
+// One log line a request.
+app.UseRequestLogging();
 
 // A form body that cannot be decoded is the sender's mistake: 400, never an exception.
 app.UseMiddleware<UnreadableFormMiddleware>();

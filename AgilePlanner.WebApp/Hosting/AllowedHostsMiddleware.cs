@@ -9,17 +9,34 @@ namespace AgilePlanner.WebApp.Hosting;
 /// </summary>
 public sealed partial class AllowedHostsMiddleware(RequestDelegate next, AllowedHosts allowedHosts, ILogger<AllowedHostsMiddleware> logger)
 {
+    /// <summary>Set by <see cref="ReverseProxy.UseReverseProxy"/> when an X-Forwarded-Host could not be decoded.</summary>
+    public static readonly object MalformedForwardedHost = new();
+
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var wellFormed = AllowedHosts.IsWellFormed(request.Host) && request.Scheme is "http" or "https";
-        if (wellFormed && allowedHosts.Allows(request.Host))
+        var host = context.Items.ContainsKey(MalformedForwardedHost) ? null : ReadHost(request);
+        var wellFormed = host is { } readable && AllowedHosts.IsWellFormed(readable) && request.Scheme is "http" or "https";
+        if (wellFormed && allowedHosts.Allows(host!.Value))
         {
             return next(context);
         }
 
         LogRefused(logger, wellFormed ? "not allowed" : "malformed");
         return RefuseAsync(context, wellFormed);
+    }
+
+    // Reading Host decodes punycode, which throws for a label such as "xn--": that is a malformed host too.
+    private static HostString? ReadHost(HttpRequest request)
+    {
+        try
+        {
+            return request.Host;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private Task RefuseAsync(HttpContext context, bool wellFormed)

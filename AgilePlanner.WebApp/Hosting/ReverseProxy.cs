@@ -49,6 +49,16 @@ public static class ReverseProxy
     /// <summary>First in the pipeline, so logs, cookies and redirect URIs all see the public scheme and host.</summary>
     public static WebApplication UseReverseProxy(this WebApplication app)
     {
+        // The framework's forwarded-headers middleware throws on a host it cannot decode ("xn--"): such a request is refused as malformed.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue("X-Forwarded-Host", out var forwarded) && !forwarded.All(IsDecodable))
+            {
+                context.Request.Headers.Remove("X-Forwarded-Host");
+                context.Items[AllowedHostsMiddleware.MalformedForwardedHost] = true;
+            }
+            return next(context);
+        });
         app.UseForwardedHeaders();
         if (PublicBaseUrl(app.Configuration) is { } publicBaseUrl)
         {
@@ -90,6 +100,22 @@ public static class ReverseProxy
             throw new InvalidOperationException($"{PublicBaseUrlKey} must be a scheme and host only (https://planner.example.com); the app does not run under a path prefix.");
         }
         return uri;
+    }
+
+    private static bool IsDecodable(string? values)
+    {
+        try
+        {
+            foreach (var value in (values ?? string.Empty).Split(','))
+            {
+                _ = HostString.FromUriComponent(value.Trim()).Host;
+            }
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     // An array (ForwardedHeaders__KnownProxies__0=...) or one comma-separated value (ForwardedHeaders__KnownProxies=a,b).
