@@ -25,6 +25,23 @@ public sealed class KestrelSandboxApp : AgilePlannerAppFactory
 
     public IReadOnlyCollection<BackChannelCall> BackChannel => _calls;
 
+    /// <summary>Starts Kestrel and waits until <c>/readyz</c> says the sandbox has seeded its database.</summary>
+    public async Task StartReadyAsync()
+    {
+        StartServer();
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://localhost:{ListeningPort}/") };
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            using var ready = await probe.GetAsync("/readyz", TestContext.Current.CancellationToken);
+            if (ready.IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        throw new InvalidOperationException("The sandbox never became ready.");
+    }
+
     /// <summary>A browser at <c>http://localhost:PORT/</c> with cookies; <see cref="HostHeader.Value"/> replaces its Host header while set.</summary>
     public HttpClient CreateKestrelBrowser(HostHeader host) => new(new HostHeaderHandler(host)
     {

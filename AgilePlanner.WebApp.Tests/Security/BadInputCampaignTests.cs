@@ -70,7 +70,7 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
     public async Task Generated_bad_requests_never_get_a_server_error_and_the_flow_still_works()
     {
         var random = new Random(20261129);
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var http = _app.CreateKestrelBrowser(new HostHeader());
         var failures = new List<string>();
 
@@ -189,7 +189,7 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
     [Fact]
     public async Task Every_look_alike_return_url_survives_the_whole_flow_and_lands_on_a_page_of_the_app()
     {
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var browser = _app.CreateKestrelBrowser(new HostHeader());
         var failures = new List<string>();
 

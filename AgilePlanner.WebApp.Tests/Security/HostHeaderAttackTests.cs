@@ -21,7 +21,7 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
     [Fact]
     public async Task A_callback_with_a_hostile_host_and_iss_exchanges_the_code_at_the_real_sandbox_and_never_at_the_listener()
     {
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var attacker = _app.CreateKestrelBrowser(_host);
         _host.Value = _listener.Host;
 
@@ -32,6 +32,7 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
         using var callback = await attacker.GetAsync($"/callback?code=x&state={Uri.EscapeDataString(state)}&iss={Uri.EscapeDataString(iss)}", Cancel);
 
         Assert.Equal(0, _listener.Connections);
+        Assert.True(_app.BackChannel.Any(call => call.Uri.AbsolutePath == "/sandbox/oauth/token"), $"No token request; the callback answered {(int)callback.StatusCode} {callback.Headers.Location}");
         var exchange = Assert.Single(_app.BackChannel, call => call.Uri.AbsolutePath == "/sandbox/oauth/token");
         Assert.Equal(_app.ListeningPort, exchange.Uri.Port);
         Assert.Equal(400, exchange.Status);
@@ -44,7 +45,7 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
     [Fact]
     public async Task A_signed_in_user_with_a_hostile_host_gets_pages_and_console_from_the_sandbox_and_disconnect_revokes_there()
     {
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var browser = _app.CreateKestrelBrowser(_host);
         await SignInAsync(browser);
         var accessToken = AccessTokenIssued();
@@ -75,7 +76,7 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
     [Fact]
     public async Task Hostile_hosts_make_no_connection_to_the_listener_whatever_the_page()
     {
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var browser = _app.CreateKestrelBrowser(_host);
         await SignInAsync(browser);
 
@@ -98,7 +99,7 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
     [InlineData("203.0.113.9")]
     public async Task The_sandboxs_metadata_never_names_a_host_that_is_not_allowed(string host)
     {
-        _app.StartServer();
+        await _app.StartReadyAsync();
         using var browser = _app.CreateKestrelBrowser(_host);
 
         _host.Value = host;
