@@ -44,30 +44,39 @@ public static class AgilePlannerClientExtensions
 
         // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
         // the 10 s timeout is applied per call by AgilePlannerTokenClient.
-        services.AddSingleton<SandboxSelfConnection>();
+        services.AddSingleton<SandboxBackChannel>();
+        services.AddTransient<SandboxBackChannelHandler>();
         services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
-            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler);
+            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
+            .AddHttpMessageHandler<SandboxBackChannelHandler>();
 
         // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
         // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
-        // One pipeline, hence one circuit, for the whole app: failures are a sign of the provider's health, not of a user's.
+        // One pipeline, hence one circuit, for the whole app: only failures of the provider itself count (IsProviderFailure).
         services.AddTransient<BearerTokenHandler>();
         services.AddSingleton<ApiResponseCache>();
         services.AddTransient<ApiResponseCacheHandler>();
-        services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
+        var api = services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
             .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
             .AddHttpMessageHandler<BearerTokenHandler>()
-            .AddHttpMessageHandler<ApiResponseCacheHandler>()
-            .AddResilienceHandler("api", (pipeline, context) =>
+            .AddHttpMessageHandler<ApiResponseCacheHandler>();
+        api.AddResilienceHandler("api", (pipeline, context) =>
             {
                 pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 pipeline.AddTimeout(TimeSpan.FromSeconds(10));
                 var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.FromSeconds(1), UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
                 retry.DisableForUnsafeHttpMethods();
                 pipeline.AddRetry(retry);
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { MinimumThroughput = 10, FailureRatio = 0.5, BreakDuration = TimeSpan.FromSeconds(15) });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    MinimumThroughput = 10,
+                    FailureRatio = 0.5,
+                    BreakDuration = TimeSpan.FromSeconds(15),
+                    ShouldHandle = args => ValueTask.FromResult(IsProviderFailure(args.Outcome)),
+                });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(4));
             });
+        api.AddHttpMessageHandler<SandboxBackChannelHandler>();
 
         // An expected outage is not a crash (Polly's Error events carry stacks): the API client logs each failed page once.
         services.Configure<TelemetryOptions>(options => options.SeverityProvider = args => args.Event.EventName switch
@@ -85,6 +94,7 @@ public static class AgilePlannerClientExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.AddAntiforgeryRefusalLogging();
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
             options.Cookie.Name = "AgilePlanner.Notice";
@@ -115,11 +125,21 @@ public static class AgilePlannerClientExtensions
         return app;
     }
 
-    private static SocketsHttpHandler BackChannelHandler(IServiceProvider services) => new()
+    /// <summary>
+    /// What counts against the provider's health, for every user at once: a 5xx, a timeout, a connection that failed. A 4xx or a 429
+    /// is an answer about one request or one token (a user spending their own rate allowance), so it never opens the circuit.
+    /// </summary>
+    private static bool IsProviderFailure(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+        { Result: { } response } => (int)response.StatusCode >= 500,
+        _ => false,
+    };
+
+    private static SocketsHttpHandler BackChannelHandler() => new()
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = services.GetRequiredService<SandboxSelfConnection>().ConnectAsync,
     };
 
     private static void FromSettings(AgilePlannerAuthenticationOptions options, AgilePlannerSettings settings, IConfiguration configuration)

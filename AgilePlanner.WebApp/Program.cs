@@ -38,6 +38,9 @@ var app = builder.Build();
 // The public scheme and host first, so everything after sees them.
 app.UseReverseProxy();
 
+// Only the public address or a loopback name: any other host gets a 400 page, before anything builds a URL from it.
+app.UseAllowedHosts();
+
 // One log line a request.
 app.UseRequestLogging();
 

@@ -7,9 +7,11 @@ using OpenIddict.Validation.AspNetCore;
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>
-/// Makes the issuer <c>{scheme}://{host}/sandbox/</c> for whatever host the request came to: OpenIddict takes
-/// the request's base address as its base URI, and the sandbox's endpoints are relative to <c>/sandbox/</c>.
-/// The validation side needs the same base, or it would reject the tokens the server issued.
+/// Makes the issuer <c>{scheme}://{host}/sandbox/</c> for the request's public address: OpenIddict takes the request's
+/// base address as its base URI, and the sandbox's endpoints are relative to <c>/sandbox/</c>. The host is trusted by
+/// then: the web app's AllowedHostsMiddleware has refused any host that is not the public address or a loopback name,
+/// so neither the issuer nor the metadata can name another. The validation side needs the same base, or it would
+/// reject the tokens the server issued.
 /// </summary>
 public static class SandboxIssuer
 {

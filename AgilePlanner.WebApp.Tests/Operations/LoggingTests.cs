@@ -139,6 +139,44 @@ public sealed class LoggingTests : IAsyncLifetime
         Assert.DoesNotContain("frozen", _app.Logs.AllText + other.Logs.AllText, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_tampered_antiforgery_cookie_is_logged_as_an_expected_refusal_without_a_stack()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sandbox/signin");
+        request.Headers.Add("Cookie", "AgilePlanner.Antiforgery=CfDJ8tampered-value-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(_events.Events, IsWarningOfTheRequest);
+        var refusal = Assert.Single(_events.Events, e => e.MessageTemplate.Text.StartsWith("Antiforgery cookie refused", StringComparison.Ordinal));
+        Assert.Equal(LogEventLevel.Information, refusal.Level);
+        Assert.Null(refusal.Exception);
+    }
+
+    [Fact]
+    public async Task A_callback_without_its_correlation_cookie_is_logged_as_an_expected_refusal()
+    {
+        using var starter = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var connect = await starter.GetAsync("/connect", TestContext.Current.CancellationToken);
+        var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(connect.Headers.Location!.Query)["state"].ToString();
+        using var otherBrowser = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var callback = await otherBrowser.GetAsync($"/callback?code=a-code&state={Uri.EscapeDataString(state)}&iss=http%3A%2F%2Flocalhost%2Fsandbox%2F", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.DoesNotContain(_events.Events, IsWarningOfTheRequest);
+        var refusal = Assert.Single(_events.Events, e => e.MessageTemplate.Text.StartsWith("Authorization callback without this browser's correlation cookie", StringComparison.Ordinal));
+        Assert.Equal(LogEventLevel.Information, refusal.Level);
+        Assert.Null(refusal.Exception);
+    }
+
+    /// <summary>A warning or worse, or any stack, other than the data protection notice every test host logs at start.</summary>
+    private static bool IsWarningOfTheRequest(LogEvent e) =>
+        (e.Level >= LogEventLevel.Warning || e.Exception is not null)
+        && !(e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("DataProtection", StringComparison.Ordinal));
+
     private HttpClient CreateBackChannelClient()
     {
         const string name = "Operations.BackChannel";

@@ -31,7 +31,6 @@ public sealed class PublishedPortTests : IAsyncDisposable
 
         Assert.Equal($"http://localhost:{_app.PublishedPort}/account", account.Url.GetLeftPart(UriPartial.Path));
         Assert.Equal("Ada Lovelace", account.Page.QuerySelector("[data-field=name]")?.TextContent);
-        Assert.Single(_app.Logs.Lines, line => line.Contains($"Port {_app.PublishedPort} is not reachable from inside"));
     }
 
     [Fact]
@@ -47,7 +46,6 @@ public sealed class PublishedPortTests : IAsyncDisposable
         var callback = await FollowAsync(browser, await browser.GetAsync($"/callback?code=a-code&state={Uri.EscapeDataString(state)}&iss={Uri.EscapeDataString($"http://localhost:{_app.PublishedPort}/sandbox/")}", Cancel));
 
         Assert.StartsWith("/callback/error/token_unreachable", callback.Url.PathAndQuery);
-        Assert.DoesNotContain(_app.Logs.Lines, line => line.Contains("is not reachable from inside"));
     }
 
     private static IHtmlFormElement Form(IHtmlDocument page, string selector) =>

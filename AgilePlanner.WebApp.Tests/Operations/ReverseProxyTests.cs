@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using AgilePlanner.WebApp.Hosting;
+using AgilePlanner.WebApp.Security;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgilePlanner.WebApp.Tests.Operations;
 
@@ -24,17 +27,61 @@ public sealed class ReverseProxyTests : IAsyncLifetime
     [Fact]
     public async Task Forwarded_headers_from_a_configured_proxy_are_honoured()
     {
-        _app.With("ForwardedHeaders:KnownProxies:0", Proxy.ToString());
+        _app.With("ForwardedHeaders:KnownProxies:0", Proxy.ToString()).With("AllowedHosts", "planner.example.com");
 
         var baseUrl = await BaseUrlSeenFromAsync(Proxy, forwardedProto: "https", forwardedHost: "planner.example.com");
 
         Assert.Equal("https://planner.example.com", baseUrl);
     }
 
+    [Theory]
+    [InlineData(null, "planner.example.com")]
+    [InlineData("other.example.com", "planner.example.com")]
+    [InlineData("*.example.com", "example.com")]
+    [InlineData("planner.example.com", "planner.example.com:99999")]
+    [InlineData("planner.example.com", "planner..example.com")]
+    public async Task A_forwarded_host_that_is_not_allowed_or_malformed_gets_the_400_page_with_the_apps_headers(string? allowedHosts, string forwardedHost)
+    {
+        _app.With("ForwardedHeaders:KnownProxies:0", Proxy.ToString()).With("AllowedHosts", allowedHosts);
+
+        var context = await SendFromProxyAsync("/account", forwardedProto: "https", forwardedHost: forwardedHost);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Equal(SecurityHeadersMiddleware.ContentSecurityPolicy, context.Response.Headers.ContentSecurityPolicy.ToString());
+        var page = await new StreamReader(context.Response.Body).ReadToEndAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Unknown address", page);
+        Assert.Contains("AgilePlanner:PublicBaseUrl", page);
+    }
+
+    [Theory]
+    [InlineData("*.example.com", "planner.example.com", "https://planner.example.com")]
+    [InlineData("a.example.org;planner.example.com", "PLANNER.example.com", "https://PLANNER.example.com")]
+    [InlineData("planner.example.com", "127.0.0.9:9000", "https://127.0.0.9:9000")]
+    [InlineData("planner.example.com", "[::1]:9000", "https://[::1]:9000")]
+    public async Task Allowed_hosts_and_loopback_names_on_any_port_are_answered(string allowedHosts, string forwardedHost, string expected)
+    {
+        _app.With("ForwardedHeaders:KnownProxies:0", Proxy.ToString()).With("AllowedHosts", allowedHosts);
+
+        var baseUrl = await BaseUrlSeenFromAsync(Proxy, forwardedProto: "https", forwardedHost: forwardedHost);
+
+        Assert.Equal(expected, baseUrl);
+    }
+
+    [Fact]
+    public async Task Without_allowed_hosts_the_public_base_urls_host_is_the_one_allowed()
+    {
+        _app.With("AgilePlanner:PublicBaseUrl", "https://planner.example.com");
+
+        var context = await SendFromProxyAsync("/account", forwardedProto: "https", forwardedHost: "evil.example");
+
+        Assert.NotEqual(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Equal(["planner.example.com"], _app.Services.GetRequiredService<AllowedHosts>().Configured);
+    }
+
     [Fact]
     public async Task Forwarded_headers_from_a_configured_network_are_honoured_and_others_are_not()
     {
-        _app.With("ForwardedHeaders:KnownNetworks", "10.0.0.0/8, 203.0.113.0/24");
+        _app.With("ForwardedHeaders:KnownNetworks", "10.0.0.0/8, 203.0.113.0/24").With("AllowedHosts", "planner.example.com");
 
         var fromNetwork = await BaseUrlSeenFromAsync(Proxy, forwardedProto: "https", forwardedHost: "planner.example.com");
         var fromElsewhere = await BaseUrlSeenFromAsync(IPAddress.Parse("198.51.100.9"), forwardedProto: "https", forwardedHost: "evil.example");
@@ -58,7 +105,7 @@ public sealed class ReverseProxyTests : IAsyncLifetime
     [InlineData("203.0.113.7", "https://planner.example.com/callback")]
     public async Task The_redirect_uri_sent_to_the_provider_follows_only_a_configured_proxy(string? knownProxy, string redirectUri)
     {
-        _app.With("ForwardedHeaders:KnownProxies:0", knownProxy);
+        _app.With("ForwardedHeaders:KnownProxies:0", knownProxy).With("AllowedHosts", "planner.example.com");
 
         var context = await SendFromProxyAsync("/connect", forwardedProto: "https", forwardedHost: "planner.example.com");
 
@@ -72,6 +119,8 @@ public sealed class ReverseProxyTests : IAsyncLifetime
     [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/99", "ForwardedHeaders:KnownNetworks")]
     [InlineData("AgilePlanner:PublicBaseUrl", "planner.example.com", "AgilePlanner:PublicBaseUrl")]
     [InlineData("AgilePlanner:PublicBaseUrl", "https://planner.example.com/app", "AgilePlanner:PublicBaseUrl")]
+    [InlineData("AllowedHosts", "https://planner.example.com", "AllowedHosts")]
+    [InlineData("AllowedHosts", "planner.example.com:443", "AllowedHosts")]
     public void A_malformed_proxy_setting_stops_the_app_at_start_naming_the_key(string key, string value, string named)
     {
         _app.With(key, value);

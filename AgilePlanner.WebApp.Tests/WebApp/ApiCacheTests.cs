@@ -121,6 +121,51 @@ public sealed class ApiCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task After_disconnect_a_replayed_session_cookie_is_not_shown_the_cached_account()
+    {
+        var ended = EndingTokensWhenRevoked();
+        var (browser, cookie) = await ConnectedWithCookieAsync();
+        using (browser)
+        {
+            Assert.Equal("Ada Lovelace", await NameOnAccountAsync(browser));
+            var home = await Html.ParseAsync(await browser.GetAsync("/", Cancel));
+            using var disconnected = await browser.SubmitAsync(home.QuerySelector("form[action='/disconnect']") as AngleSharp.Html.Dom.IHtmlFormElement
+                ?? throw new InvalidOperationException("No Disconnect form."));
+            Assert.Equal(HttpStatusCode.Redirect, disconnected.StatusCode);
+        }
+        Assert.NotEmpty(ended);
+
+        using var replay = ReplayingCookie(cookie);
+        using var account = await replay.GetAsync("/account", Cancel);
+
+        Assert.DoesNotContain("Ada Lovelace", await account.Content.ReadAsStringAsync(Cancel));
+        Assert.NotEqual(HttpStatusCode.OK, account.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_401_for_the_token_on_any_page_drops_what_it_cached_so_a_replayed_cookie_sees_nothing()
+    {
+        var ended = EndingTokensWhenRevoked();
+        var (browser, cookie) = await ConnectedWithCookieAsync();
+        using (browser)
+        {
+            Assert.Equal("Ada Lovelace", await NameOnAccountAsync(browser));
+            // Revoke access at the provider: the next call with the token is answered 401, the refresh is refused.
+            ended.Add("Bearer " + Provider.Issued[0].AccessToken);
+            ended.Add(Provider.Issued[0].RefreshToken);
+            using var projects = await browser.GetAsync("/projects", Cancel);
+            Assert.Equal(HttpStatusCode.Redirect, projects.StatusCode);
+        }
+
+        using var replay = ReplayingCookie(cookie);
+        using var account = await replay.GetAsync("/account", Cancel);
+
+        Assert.DoesNotContain("Ada Lovelace", await account.Content.ReadAsStringAsync(Cancel));
+        // Asked again, and refused: the cached answer was not used.
+        Assert.Equal(2, MeCalls());
+    }
+
+    [Fact]
     public async Task A_zero_cache_duration_asks_the_api_every_time()
     {
         _app.With("AgilePlanner:ApiCacheDuration", "00:00:00");
@@ -150,6 +195,42 @@ public sealed class ApiCacheTests : IAsyncDisposable
     }
 
     /// <summary>Connects, landing on the home page: the sign-in's own <c>GET /me</c> is not kept, so it is not counted.</summary>
+    /// <summary>Tokens revoked at the double (access tokens as their Authorization header) answer 401, or invalid_grant to a refresh.</summary>
+    private System.Collections.Concurrent.ConcurrentBag<string> EndingTokensWhenRevoked()
+    {
+        var ended = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Provider.IssuingTokens().ServingApi((request, path) => ended.Contains(request.Authorization ?? "")
+            ? new HttpResponseMessage(HttpStatusCode.Unauthorized)
+            : path.StartsWith("projects?", StringComparison.Ordinal) ? ProviderDouble.Json(HttpStatusCode.OK, new { items = Array.Empty<object>(), nextCursor = (string?)null }) : null);
+        var issue = Provider.Token!;
+        Provider.Token = (request, cancel) => request.Form.TryGetValue("refresh_token", out var refresh) && ended.Contains(refresh)
+            ? Task.FromResult(ProviderDouble.Json(HttpStatusCode.BadRequest, new { error = "invalid_grant" }))
+            : issue(request, cancel);
+        Provider.Revoke = request =>
+        {
+            ended.Add(request.Form["token_type_hint"] == "access_token" ? "Bearer " + request.Form["token"] : request.Form["token"]);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        };
+        return ended;
+    }
+
+    /// <summary>A connected browser and its session cookie as the callback set it, to replay later.</summary>
+    private async Task<(HttpClient Browser, string Cookie)> ConnectedWithCookieAsync()
+    {
+        var browser = _app.CreateBrowser();
+        var authorize = await ClientFlow.StartAsync(browser, "/connect?returnUrl=%2F");
+        using var callback = await ClientFlow.CallbackAsync(browser, ClientFlow.Allowed(authorize));
+        var cookie = callback.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("AgilePlanner=", StringComparison.Ordinal)).Split(';')[0];
+        return (browser, cookie);
+    }
+
+    private HttpClient ReplayingCookie(string cookie)
+    {
+        var client = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return client;
+    }
+
     private async Task<HttpClient> ConnectedAsync()
     {
         var browser = _app.CreateBrowser();

@@ -69,6 +69,37 @@ public sealed class ProviderFaultTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task One_user_spending_their_tokens_allowance_and_asking_for_missing_things_does_not_open_the_circuit_for_another()
+    {
+        string? spender = null;
+        Provider.IssuingTokens().ServingApi((request, path) => request.Authorization != spender
+            ? ProjectsPage(request, path)
+            : path.StartsWith("projects?", StringComparison.Ordinal)
+                ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1)) } }
+                : new HttpResponseMessage(HttpStatusCode.NotFound));
+        using var ada = _app.CreateBrowser();
+        using var other = _app.CreateBrowser();
+        await ConnectAsync(ada);
+        spender = "Bearer " + Provider.Issued[0].AccessToken;
+        await ConnectAsync(other);
+
+        for (var load = 0; load < 4; load++)
+        {
+            using var projects = await PumpTimeAsync(ada.GetAsync("/projects", TestContext.Current.CancellationToken));
+            Assert.NotEqual(HttpStatusCode.InternalServerError, projects.StatusCode);
+            using var missing = await WithoutWaitingAsync(ada.GetAsync("/console?path=/projects/999", TestContext.Current.CancellationToken));
+            using var missingToo = await WithoutWaitingAsync(ada.GetAsync("/console?path=/projects/998/iterations", TestContext.Current.CancellationToken));
+        }
+        Assert.True(Provider.ApiRequests.Count(r => r.Authorization == spender) >= 20, "The spender made too few calls to test the circuit.");
+
+        var before = Provider.ApiRequests.Count;
+        using var othersPage = await WithoutWaitingAsync(other.GetAsync("/projects", TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, othersPage.StatusCode);
+        Assert.Contains("Difference Engine", await othersPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.True(Provider.ApiRequests.Count > before);
+    }
+
+    [Fact]
     public async Task A_token_endpoint_that_refuses_connections_gives_a_clear_page_and_the_next_connect_succeeds()
     {
         Provider.IssuingTokens().ServingApi();

@@ -32,6 +32,7 @@ public sealed class SessionSecurityTests : IAsyncDisposable
     public async Task Over_https_the_session_cookie_is_secure_and_host_prefixed_and_hsts_is_sent()
     {
         _app.Provider.IssuingTokens().ServingApi();
+        _app.With("AllowedHosts", "agileplanner.test");
         using var browser = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false, BaseAddress = new Uri("https://agileplanner.test"),

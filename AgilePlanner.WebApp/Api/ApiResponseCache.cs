@@ -13,7 +13,8 @@ namespace AgilePlanner.WebApp.Api;
 /// a page does not call the API again for what it read seconds ago. Freshness follows the API's own <c>Cache-Control</c>
 /// (<c>no-store</c> is never kept, <c>no-cache</c> is revalidated, <c>max-age</c> is honoured) and never exceeds
 /// <c>AgilePlanner:ApiCacheDuration</c>, the time used when the API says nothing. A stale answer with an ETag is revalidated
-/// with <c>If-None-Match</c>; a 304 costs the API no body. Any successful write by the same token drops everything it cached.
+/// with <c>If-None-Match</c>; a 304 costs the API no body. Any successful write by the same token drops everything it cached,
+/// and so do a 401 for the token and Disconnect.
 /// </summary>
 public sealed class ApiResponseCache(TimeProvider time, IOptionsMonitor<AgilePlannerSettings> settings) : IDisposable
 {
@@ -43,9 +44,17 @@ public sealed class ApiResponseCache(TimeProvider time, IOptionsMonitor<AgilePla
 
     internal void Remove(string tokenKey, Uri address) => _entries.Remove(Key(tokenKey, address));
 
+    /// <summary>
+    /// Drops every answer cached for a token that has ended (Disconnect, or a 401 for it): a replayed session cookie
+    /// still carrying it must not be shown what the token could read.
+    /// </summary>
+    public void Drop(string accessToken) => Invalidate(TokenKey(accessToken));
+
     /// <summary>A write makes every answer this token cached suspect: they are keyed by a generation that moves on.</summary>
+    // Never evicted under memory pressure: a generation that fell back to 0 would bring the dropped answers back.
     internal void Invalidate(string tokenKey) =>
-        _entries.Set(GenerationKey(tokenKey), Generation(tokenKey) + 1, new MemoryCacheEntryOptions { Size = 64, SlidingExpiration = KeptFor });
+        _entries.Set(GenerationKey(tokenKey), Generation(tokenKey) + 1,
+            new MemoryCacheEntryOptions { Size = 64, SlidingExpiration = KeptFor, Priority = CacheItemPriority.NeverRemove });
 
     private string Key(string tokenKey, Uri address) => $"{tokenKey}|{Generation(tokenKey)}|{address.PathAndQuery}";
 
@@ -86,7 +95,7 @@ public sealed class ApiResponseCacheHandler(ApiResponseCache cache) : Delegating
         if (request.Method != HttpMethod.Get)
         {
             var written = await base.SendAsync(request, cancellationToken);
-            if (written.IsSuccessStatusCode)
+            if (written.IsSuccessStatusCode || written.StatusCode == HttpStatusCode.Unauthorized)
             {
                 cache.Invalidate(tokenKey);
             }
@@ -95,7 +104,12 @@ public sealed class ApiResponseCacheHandler(ApiResponseCache cache) : Delegating
 
         if (!request.Options.TryGetValue(ApiResponseCache.Cacheable, out var cacheable) || !cacheable)
         {
-            return await base.SendAsync(request, cancellationToken);
+            var uncached = await base.SendAsync(request, cancellationToken);
+            if (uncached.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                cache.Invalidate(tokenKey);
+            }
+            return uncached;
         }
 
         var now = cache.Now;
@@ -116,6 +130,13 @@ public sealed class ApiResponseCacheHandler(ApiResponseCache cache) : Delegating
             cache.Set(tokenKey, address, revalidated);
             response.Dispose();
             return revalidated.ToResponse(request);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The token is no longer valid: nothing it cached may be served again, whatever page asks.
+            cache.Invalidate(tokenKey);
+            return response;
         }
 
         if (response.StatusCode != HttpStatusCode.OK || response.Headers.CacheControl?.NoStore == true)

@@ -24,6 +24,12 @@ public static class AgilePlannerAuthenticationDefaults
 
     public const string SandboxApiBaseUrl = "/sandbox/api/v1/";
 
+    /// <summary>
+    /// The session's item holding the public address (<c>scheme://host</c>) its tokens were obtained at: the built-in sandbox
+    /// names its issuer after it, so every later back-channel call of the session names it too, whatever Host a request carries.
+    /// </summary>
+    public const string PublicOriginItem = ".agileplanner.origin";
+
     /// <summary>A back-channel call (token, refresh, revoke) gives up after this long.</summary>
     public static readonly TimeSpan BackchannelTimeout = TimeSpan.FromSeconds(10);
 }

@@ -32,6 +32,10 @@ public sealed class AgilePlannerAuthenticationHandler(
 
     private const string CodeVerifierItem = "code_verifier";
 
+    // The names the framework's GenerateCorrelationId writes (RemoteAuthenticationHandler keeps them private).
+    private const string CorrelationProperty = ".xsrf";
+    private const string CorrelationMarker = "N";
+
     protected override string BuildChallengeUrl(AuthenticationProperties properties, string redirectUri)
     {
         var scopes = properties.GetParameter<ICollection<string>>(OAuthChallengeProperties.ScopeKey) ?? Options.Scope;
@@ -142,6 +146,7 @@ public sealed class AgilePlannerAuthenticationHandler(
         }
 
         var tokens = result.Tokens!;
+        properties.Items[AgilePlannerAuthenticationDefaults.PublicOriginItem] = $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
         var grantedScopes = tokens.Scope ?? FormatScope(properties.GetParameter<ICollection<string>>(OAuthChallengeProperties.ScopeKey) ?? Options.Scope);
         properties.Parameters.Remove(OAuthChallengeProperties.ScopeKey);
         if (Options.SaveTokens)
@@ -196,9 +201,42 @@ public sealed class AgilePlannerAuthenticationHandler(
         }
     }
 
+    /// <summary>
+    /// The framework's check, logged as the expected refusal it is (Information): a missing or altered correlation cookie is a
+    /// stale tab or a replayed callback, not a fault of the app, and the user gets the "attempt unknown" page.
+    /// </summary>
+    protected override bool ValidateCorrelationId(AuthenticationProperties properties)
+    {
+        if (!properties.Items.Remove(CorrelationProperty, out var correlationId) || string.IsNullOrEmpty(correlationId))
+        {
+            Logger.CorrelationCookieRefused("the state names none");
+            return false;
+        }
+
+        var cookieName = Options.CorrelationCookie.Name + correlationId;
+        var cookie = Request.Cookies[cookieName];
+        if (string.IsNullOrEmpty(cookie))
+        {
+            Logger.CorrelationCookieRefused("not sent");
+            return false;
+        }
+
+        Response.Cookies.Delete(cookieName, Options.CorrelationCookie.Build(Context, TimeProvider.GetUtcNow()));
+        if (!string.Equals(cookie, CorrelationMarker, StringComparison.Ordinal))
+        {
+            Logger.CorrelationCookieRefused("altered");
+            return false;
+        }
+        return true;
+    }
+
     private HandleRequestResult Refuse(CallbackFailure failure, string message, AuthenticationProperties? properties)
     {
-        Logger.CallbackRefused(failure);
+        // A missing correlation cookie is already logged, as the expected refusal it is, by ValidateCorrelationId.
+        if (failure != CallbackFailure.AttemptUnknown)
+        {
+            Logger.CallbackRefused(failure);
+        }
         return HandleRequestResult.Fail(new CallbackFailedException(failure, message), properties);
     }
 }

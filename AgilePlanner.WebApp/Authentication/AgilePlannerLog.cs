@@ -54,6 +54,9 @@ public static partial class AgilePlannerLog
     [LoggerMessage(1016, LogLevel.Information, "Disconnected: session cleared (tokens revoked at the provider: {Revoked})")]
     public static partial void Disconnected(this ILogger logger, bool revoked);
 
+    [LoggerMessage(1018, LogLevel.Information, "Authorization callback without this browser's correlation cookie ({Reason}): a stale tab, a second click or another browser")]
+    public static partial void CorrelationCookieRefused(this ILogger logger, string reason);
+
     [LoggerMessage(1017, LogLevel.Information, "Session ended: {Reason}")]
     public static partial void SessionEnded(this ILogger logger, string reason);
 }

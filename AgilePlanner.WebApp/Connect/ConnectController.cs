@@ -1,3 +1,4 @@
+using AgilePlanner.WebApp.Api;
 using AgilePlanner.WebApp.Authentication;
 using AgilePlanner.WebApp.Configuration;
 using AgilePlanner.WebApp.Security;
@@ -14,6 +15,7 @@ public sealed class ConnectController(
     IOptionsMonitor<AgilePlannerAuthenticationOptions> providerOptions,
     SessionStore session,
     AgilePlannerTokenClient tokenClient,
+    ApiResponseCache apiCache,
     ILogger<ConnectController> logger) : Controller
 {
     private const int MaxExtraScopes = 4;
@@ -52,6 +54,11 @@ public sealed class ConnectController(
             revoked = refresh == RevocationOutcome.Confirmed && access == RevocationOutcome.Confirmed;
         }
 
+        if (tokens is not null)
+        {
+            // The cookie may be replayed after this: what the token read must not outlive the session.
+            apiCache.Drop(tokens.AccessToken);
+        }
         await session.ClearAsync();
         logger.Disconnected(revoked);
         TempData["notice"] = tokens is null

@@ -7,7 +7,8 @@ namespace AgilePlanner.WebApp.Hosting;
 /// Running behind a TLS-terminating reverse proxy: <c>X-Forwarded-For/Proto/Host</c> are honoured only from the proxies
 /// listed in <c>ForwardedHeaders:KnownProxies</c> (IP addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR),
 /// loopback alone by default; <c>AgilePlanner:PublicBaseUrl</c>, when set, fixes the scheme and host outright,
-/// so the <c>redirect_uri</c> built from the request is the public one whatever the proxy sends.
+/// so the <c>redirect_uri</c> built from the request is the public one whatever the proxy sends. What remains is checked
+/// against <see cref="AllowedHosts"/> by <see cref="AllowedHostsMiddleware"/>.
 /// </summary>
 public static class ReverseProxy
 {
@@ -21,6 +22,9 @@ public static class ReverseProxy
         var networks = ParseAll(section, "KnownNetworks", ParseNetwork);
         var allowedHosts = ParseAll(section, "AllowedHosts", (_, host) => host);
         PublicBaseUrl(builder.Configuration);
+        builder.Services.AddSingleton(AllowedHosts.From(builder.Configuration));
+        // The framework's host filter runs before forwarded headers are applied; AllowedHostsMiddleware replaces it.
+        builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(options => options.AllowedHosts = ["*"]);
 
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -45,6 +49,16 @@ public static class ReverseProxy
     /// <summary>First in the pipeline, so logs, cookies and redirect URIs all see the public scheme and host.</summary>
     public static WebApplication UseReverseProxy(this WebApplication app)
     {
+        // The framework's forwarded-headers middleware throws on a host it cannot decode ("xn--"): such a request is refused as malformed.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue("X-Forwarded-Host", out var forwarded) && !forwarded.All(IsDecodable))
+            {
+                context.Request.Headers.Remove("X-Forwarded-Host");
+                context.Items[AllowedHostsMiddleware.MalformedForwardedHost] = true;
+            }
+            return next(context);
+        });
         app.UseForwardedHeaders();
         if (PublicBaseUrl(app.Configuration) is { } publicBaseUrl)
         {
@@ -58,6 +72,13 @@ public static class ReverseProxy
                 return next(context);
             });
         }
+        return app;
+    }
+
+    /// <summary>After <see cref="UseReverseProxy"/>: a malformed or unknown host gets a 400 page before any handler runs.</summary>
+    public static WebApplication UseAllowedHosts(this WebApplication app)
+    {
+        app.UseMiddleware<AllowedHostsMiddleware>();
         return app;
     }
 
@@ -79,6 +100,22 @@ public static class ReverseProxy
             throw new InvalidOperationException($"{PublicBaseUrlKey} must be a scheme and host only (https://planner.example.com); the app does not run under a path prefix.");
         }
         return uri;
+    }
+
+    private static bool IsDecodable(string? values)
+    {
+        try
+        {
+            foreach (var value in (values ?? string.Empty).Split(','))
+            {
+                _ = HostString.FromUriComponent(value.Trim()).Host;
+            }
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     // An array (ForwardedHeaders__KnownProxies__0=...) or one comma-separated value (ForwardedHeaders__KnownProxies=a,b).

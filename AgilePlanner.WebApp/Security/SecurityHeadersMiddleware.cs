@@ -17,16 +17,21 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             // Set when the response starts, so error pages written after a failure carry them too.
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
-                headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                Apply(((HttpContext)state).Response.Headers);
                 return Task.CompletedTask;
             }, context);
         }
         return next(context);
+    }
+
+    /// <summary>The app's page headers, also for pages written before this middleware runs.</summary>
+    public static void Apply(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
     }
 }

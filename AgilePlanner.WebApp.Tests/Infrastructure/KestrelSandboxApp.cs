@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.WebApp.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgilePlanner.WebApp.Tests.Infrastructure;
+
+/// <summary>
+/// The app with its sandbox left at the defaults, on a real Kestrel port as <c>dotnet run</c> serves it; every back-channel
+/// request is recorded (where it went, the Host it named, the answer) just before it leaves the app.
+/// </summary>
+public sealed class KestrelSandboxApp : AgilePlannerAppFactory
+{
+    private readonly ConcurrentQueue<BackChannelCall> _calls = new();
+
+    public KestrelSandboxApp()
+    {
+        UseKestrel(kestrel => kestrel.ListenLocalhost(ListeningPort));
+    }
+
+    public int ListeningPort { get; } = LoopbackPorts.Free();
+
+    public IReadOnlyCollection<BackChannelCall> BackChannel => _calls;
+
+    /// <summary>Starts Kestrel and waits until the sandbox has seeded its database (asking /readyz would log its checks as errors).</summary>
+    public async Task StartReadyAsync()
+    {
+        StartServer();
+        await Services.GetRequiredService<SandboxReadiness>().WhenReady.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A browser at <c>http://localhost:PORT/</c> with cookies; <see cref="HostHeader.Value"/> replaces its Host header while set.</summary>
+    public HttpClient CreateKestrelBrowser(HostHeader host) => new(new HostHeaderHandler(host)
+    {
+        InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseProxy = false },
+    })
+    {
+        BaseAddress = new Uri($"http://localhost:{ListeningPort}/"),
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseStaticWebAssets();
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+            {
+                services.AddHttpClient(name).AddHttpMessageHandler(() => new Tap(_calls));
+            }
+        });
+    }
+
+    private sealed class HostHeaderHandler(HostHeader host) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (host.Value is { } value)
+            {
+                request.Headers.Host = value;
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class Tap(ConcurrentQueue<BackChannelCall> calls) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var copy = new StringContent(body, Encoding.UTF8);
+            copy.Headers.Clear();
+            foreach (var header in response.Content.Headers)
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+            response.Content = copy;
+            calls.Enqueue(new BackChannelCall(request.Method.Method, request.RequestUri!, request.Headers.Host, (int)response.StatusCode, body));
+            return response;
+        }
+    }
+}
+
+/// <summary>The Host header a test browser sends instead of its URL's authority; null sends the URL's.</summary>
+public sealed class HostHeader
+{
+    public string? Value { get; set; }
+}
+
+/// <summary>One back-channel request as it left the app, and the answer.</summary>
+public sealed record BackChannelCall(string Method, Uri Uri, string? Host, int Status, string ResponseBody);
