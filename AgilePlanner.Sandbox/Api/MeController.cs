@@ -26,8 +26,9 @@ public sealed class MeController(SandboxDbContext db) : ApiControllerBase(db)
         var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
 
         Response.Headers.ETag = etag.ToString();
-        // The account changes rarely: a client may show it for 30 s, then revalidate with If-None-Match.
-        Response.Headers.CacheControl = "private, max-age=30";
+        // A client may keep the account but must revalidate it with If-None-Match before showing it again: the 304 costs
+        // no body, and a token revoked in the meantime gets its 401 instead of a stale page.
+        Response.Headers.CacheControl = "private, no-cache";
         if (Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } candidates
             && candidates.Any(c => c.Equals(EntityTagHeaderValue.Any) || c.Compare(etag, useStrongComparison: false)))
         {

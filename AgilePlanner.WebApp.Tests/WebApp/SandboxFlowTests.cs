@@ -136,6 +136,27 @@ public sealed class SandboxFlowTests : IAsyncDisposable
         Assert.StartsWith("http://localhost/sandbox/oauth/authorize?", again.Headers.Location!.ToString());
     }
 
+    [Fact]
+    public async Task The_account_page_right_after_revoke_access_at_the_sandbox_shows_the_revoked_page_not_the_cached_account()
+    {
+        using var ada = await SandboxUser.SignInAsync(_app);
+        var browser = ada.Browser;
+        var consent = await OpenAsync(browser, "/connect");
+        var form = Form(consent.Page, "form[action='/sandbox/oauth/authorize']");
+        var account = await SubmitAsync(browser, form, button: form.ButtonNamed("Allow"));
+        Assert.Equal("Ada Lovelace", account.Page.QuerySelector("[data-field=name]")?.TextContent);
+
+        // Revoke access at the sandbox's Connected apps, in the same browser, as the user would.
+        var apps = await OpenAsync(browser, "/sandbox/account/apps");
+        var revokeForm = Form(apps.Page, "form[action='/sandbox/account/apps/revoke']");
+        await SubmitAsync(browser, revokeForm, button: revokeForm.ButtonNamed("Revoke access"));
+
+        var after = await OpenAsync(browser, "/account");
+
+        Assert.Equal("Agile Planner access was revoked", after.Page.QuerySelector("h1")?.TextContent);
+        Assert.DoesNotContain("Ada Lovelace", after.Page.Body!.TextContent);
+    }
+
     private IEnumerable<JsonElement> TokenResponses() =>
         _app.BackChannel.Where(e => e.Uri.AbsolutePath == "/sandbox/oauth/token" && e.Status == 200)
             .Select(e => JsonDocument.Parse(e.ResponseBody).RootElement);
