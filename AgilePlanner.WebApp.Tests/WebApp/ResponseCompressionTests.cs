@@ -13,13 +13,40 @@ public sealed class ResponseCompressionTests : IAsyncLifetime
     [Fact]
     public async Task Page_is_sent_with_brotli_to_a_browser_that_accepts_it()
     {
-        using var response = await GetAsync("http://localhost/", BrowserEncodings);
+        // The API console's page is over the minimum size even for a visitor.
+        using var response = await GetAsync("http://localhost/console", BrowserEncodings);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["br"], response.Content.Headers.ContentEncoding);
         await using var body = new BrotliStream(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), CompressionMode.Decompress);
         var html = await new StreamReader(body).ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.Contains("Agile Planner Connect", html);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(html) >= AgilePlanner.WebApp.Hosting.ResponseCompression.MinimumCompressedBytes);
+    }
+
+    [Fact]
+    public async Task Page_under_the_minimum_size_is_sent_whole_with_its_length_and_no_encoding()
+    {
+        using var response = await GetAsync("http://localhost/", BrowserEncodings);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        Assert.InRange(body.Length, 1, AgilePlanner.WebApp.Hosting.ResponseCompression.MinimumCompressedBytes - 1);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Contains("Agile Planner Connect", System.Text.Encoding.UTF8.GetString(body));
+    }
+
+    [Fact]
+    public async Task Error_page_under_the_minimum_size_is_sent_whole_with_its_status()
+    {
+        using var response = await GetAsync("http://localhost/no-such-page", BrowserEncodings);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), response.Content.Headers.ContentLength);
+        Assert.Contains("<html", body);
     }
 
     [Fact]

@@ -12,17 +12,25 @@ public static class HostingExtensions
         builder.Logging.ClearProviders();
         // A logger per host, never the static Log.Logger: hosts side by side (tests) would otherwise write into
         // whichever pipeline started last, and lose every line once any of them stops.
+        // The logger is the container's: disposed when the host stops, which drains the Async sink's queue first.
         builder.Services.AddSerilog(
-            (services, logger) => logger
-                .ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext()
-                // Last, so it also sees what the other enrichers added.
-                .Enrich.With<LogRedaction>(),
+            (services, logger) => ConfigureLogger(logger, builder.Configuration, services),
             preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }
+
+    /// <summary>
+    /// The Serilog section (levels, and the console behind the Async sink, off the request thread), the services'
+    /// sinks and enrichers, then redaction, which runs on the logging thread before any sink or queue sees an event.
+    /// </summary>
+    public static LoggerConfiguration ConfigureLogger(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services) =>
+        logger
+            .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            // Last, so it also sees what the other enrichers added.
+            .Enrich.With<LogRedaction>();
 
     /// <summary>Data Protection keys in the data directory, so cookies survive restarts and are shared by instances.</summary>
     public static WebApplicationBuilder AddPersistentDataProtection(this WebApplicationBuilder builder, string dataDirectory)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Serilog.Core;
 using Serilog.Events;
@@ -12,6 +14,14 @@ namespace AgilePlanner.WebApp.Hosting;
 public sealed partial class LogRedaction : ILogEventEnricher
 {
     public const string Mask = "***";
+
+    // Every pattern below needs one of these: '=' or ':' (query values, assignments), a credential scheme, or a JWT's "eyJ".
+    private static readonly SearchValues<string> MayHoldSecret =
+        SearchValues.Create(["=", ":", "bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
+
+    // Property names repeat on every request (RequestPath, StatusCode...): each is matched once, up to a bound.
+    private const int MaxCachedNames = 1024;
+    private static readonly ConcurrentDictionary<string, bool> SecretNames = new(StringComparer.Ordinal);
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
@@ -34,6 +44,11 @@ public sealed partial class LogRedaction : ILogEventEnricher
     /// <summary>The text with query values, credentials and token-shaped strings masked.</summary>
     public static string RedactText(string text)
     {
+        if (!text.AsSpan().ContainsAny(MayHoldSecret))
+        {
+            return text;
+        }
+
         var result = QueryValue().Replace(text, match => match.Groups["name"].Value + "=" + Mask);
         result = Credentials().Replace(result, match => match.Groups["scheme"].Value + " " + Mask);
         result = JsonWebToken().Replace(result, Mask);
@@ -80,7 +95,20 @@ public sealed partial class LogRedaction : ILogEventEnricher
             : new DictionaryValue(entries);
     }
 
-    private static bool IsSecretName(string name) => SecretName().IsMatch(name);
+    private static bool IsSecretName(string name)
+    {
+        if (SecretNames.TryGetValue(name, out var secret))
+        {
+            return secret;
+        }
+
+        secret = SecretName().IsMatch(name);
+        if (SecretNames.Count < MaxCachedNames)
+        {
+            SecretNames.TryAdd(name, secret);
+        }
+        return secret;
+    }
 
     // Names of properties (and structure members) whose whole value is a secret.
     [GeneratedRegex(@"^(code|state|token|cookie|set-cookie|authorization|password|passwd)$|access_?token|refresh_?token|id_?token|secret|verifier|credential", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -1,14 +1,21 @@
 using System.IO.Compression;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgilePlanner.WebApp.Hosting;
 
 /// <summary>
 /// Brotli or gzip for pages, CSS, JS and JSON when the browser accepts them, first in the pipeline so every
-/// body is compressed, the static files included.
+/// body is compressed, the static files included; bodies under <see cref="MinimumCompressedBytes"/> are sent as they are.
 /// </summary>
 public static class ResponseCompression
 {
+    /// <summary>
+    /// Below this a body fits in a segment or two either way, and compressing it costs more than it saves: a Brotli
+    /// encoder per response took about half of a 2-core server's throughput on the 1.7 KB home page (docs/benchmarks.md).
+    /// </summary>
+    public const int MinimumCompressedBytes = 2048;
+
     public static WebApplicationBuilder AddResponseCompression(this WebApplicationBuilder builder)
     {
         builder.Services.AddResponseCompression(options =>
@@ -22,6 +29,7 @@ public static class ResponseCompression
         // Fastest: pages are small and made per request, so CPU matters more than the last few bytes.
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
         builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IResponseCompressionProvider, MinimumSizeCompressionProvider>());
         builder.Services.AddTransient<IStartupFilter, CompressionFirst>();
         return builder;
     }
@@ -32,6 +40,8 @@ public static class ResponseCompression
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.UseResponseCompression();
+            // Inside compression, so a small body reaches it whole and with its length.
+            app.UseMiddleware<SmallResponseBufferMiddleware>();
             next(app);
         };
     }
