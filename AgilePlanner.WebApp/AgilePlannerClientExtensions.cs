@@ -23,6 +23,7 @@ public static class AgilePlannerClientExtensions
     {
         var services = builder.Services;
         services.AddOptions<AgilePlannerSettings>().BindConfiguration(AgilePlannerSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<AgilePlannerSettings>, SandboxRegistrationDefaults>();
         services.AddSingleton<IValidateOptions<AgilePlannerSettings>, AgilePlannerSettingsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
