@@ -137,6 +137,7 @@ public sealed class AgilePlannerAuthenticationHandler(
                 {
                     TokenFailure = result.Failure,
                     Error = result.ErrorCode,
+                    ErrorDescription = result.ErrorDescription,
                 },
                 properties);
         }
