@@ -23,6 +23,7 @@ public static class AgilePlannerClientExtensions
     {
         var services = builder.Services;
         services.AddOptions<AgilePlannerSettings>().BindConfiguration(AgilePlannerSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<AgilePlannerSettings>, SandboxRegistrationDefaults>();
         services.AddSingleton<IValidateOptions<AgilePlannerSettings>, AgilePlannerSettingsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
@@ -31,7 +32,8 @@ public static class AgilePlannerClientExtensions
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = AgilePlannerAuthenticationDefaults.SessionScheme;
-                options.DefaultChallengeScheme = AgilePlannerAuthenticationDefaults.AuthenticationScheme;
+                // A signed-in page without a session shows /connection/needed; only /connect sends the browser to the provider.
+                options.DefaultChallengeScheme = AgilePlannerAuthenticationDefaults.SessionScheme;
             })
             .AddCookie(AgilePlannerAuthenticationDefaults.SessionScheme, SessionCookie.Configure)
             .AddAgilePlanner(_ => { });

@@ -3,67 +3,80 @@ using AgilePlanner.WebApp;
 using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-// Structured logs from the Serilog section of appsettings.
-builder.AddLogging();
+    // Structured logs from the Serilog section of appsettings.
+    builder.AddLogging();
 
-// Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
-builder.AddReverseProxy();
+    // Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
+    builder.AddReverseProxy();
 
-// One folder for what must survive a restart: the sandbox database and the Data Protection keys.
-var dataDirectory = DataDirectory.Resolve(builder);
-builder.AddPersistentDataProtection(dataDirectory);
+    // One folder for what must survive a restart: the sandbox database and the Data Protection keys.
+    var dataDirectory = DataDirectory.Resolve(builder);
+    builder.AddPersistentDataProtection(dataDirectory);
 
-// /healthz and /readyz (database, data directory, provider).
-builder.AddHealthEndpoints(dataDirectory);
+    // /healthz and /readyz (database, data directory, provider).
+    builder.AddHealthEndpoints(dataDirectory);
 
-// The built-in Agile Planner, on unless Sandbox:Enabled is false.
-builder.AddAgilePlannerSandbox(dataDirectory);
+    // The built-in Agile Planner, on unless Sandbox:Enabled is false.
+    builder.AddAgilePlannerSandbox(dataDirectory);
 
-// Brotli or gzip for pages and static files (not over HTTPS: BREACH).
-builder.AddResponseCompression();
+    // Brotli or gzip for pages and static files (not over HTTPS: BREACH).
+    builder.AddResponseCompression();
 
-// The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
-builder.AddAgilePlannerClient();
+    // The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
+    builder.AddAgilePlannerClient();
 
-// See the flow: the step-by-step inspector at /flow and the API console at /console.
-builder.AddFlowInspector();
+    // See the flow: the step-by-step inspector at /flow and the API console at /console.
+    builder.AddFlowInspector();
 
-// MVC: controllers and views, one folder a feature.
-builder.Services.AddControllersWithViews().AddFeatureFolders();
+    // MVC: controllers and views, one folder a feature.
+    builder.Services.AddControllersWithViews().AddFeatureFolders();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-// The public scheme and host first, so everything after sees them.
-app.UseReverseProxy();
+    // The public scheme and host first, so everything after sees them.
+    app.UseReverseProxy();
 
-// Only the public address or a loopback name: any other host gets a 400 page, before anything builds a URL from it.
-app.UseAllowedHosts();
+    // Only the public address or a loopback name: any other host gets a 400 page, before anything builds a URL from it.
+    app.UseAllowedHosts();
 
-// One log line a request.
-app.UseRequestLogging();
+    // One log line a request.
+    app.UseRequestLogging();
 
-// A form body that cannot be decoded is the sender's mistake: 400, never an exception.
-app.UseMiddleware<UnreadableFormMiddleware>();
+    // A form body that cannot be decoded is the sender's mistake: 400, never an exception.
+    app.UseMiddleware<UnreadableFormMiddleware>();
 
-// Friendly error pages (never a stack trace) and security headers on every page of the app.
-app.UseAgilePlannerPages();
+    // Friendly error pages (never a stack trace) and security headers on every page of the app.
+    app.UseAgilePlannerPages();
 
-app.UseStaticFiles();
-app.UseRouting();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
+    app.UseStaticFiles();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
 
-// The sandbox under /sandbox, then the app's own pages.
-app.MapAgilePlannerSandbox();
-app.MapControllers();
+    // The sandbox under /sandbox, then the app's own pages.
+    app.MapAgilePlannerSandbox();
+    app.MapControllers();
 
-// Liveness and readiness probes.
-app.MapHealthEndpoints();
+    // Liveness and readiness probes.
+    app.MapHealthEndpoints();
 
-app.Run();
+    app.Run();
+}
+catch (Exception failure) when (StartupFailure.IsOwnProcess && StartupFailure.Explain(failure) is { } explanation)
+{
+    // A settings mistake or a port in use: one line a problem, saying what to change, not a stack trace.
+    foreach (var line in explanation)
+    {
+        Console.Error.WriteLine(line);
+    }
+    return StartupFailure.ExitCode;
+}
+return 0;
 
 /// <summary>The entry point, public for the test host.</summary>
 public partial class Program;

@@ -85,14 +85,14 @@ public sealed class ApiConsoleTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_anonymous_visitor_is_sent_to_connect_and_back()
+    public async Task An_anonymous_visitor_is_offered_Connect_and_back()
     {
         using var browser = _app.CreateBrowser();
 
         using var response = await browser.GetAsync("/console?path=%2Fme", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/connect?returnUrl=" + Uri.EscapeDataString("/console?path=%2Fme"), response.Headers.Location?.OriginalString);
+        Assert.Equal("/connection/needed?returnUrl=" + Uri.EscapeDataString("/console?path=%2Fme"), response.Headers.Location?.OriginalString);
         Assert.Empty(_app.Provider.ApiRequests);
     }
 

@@ -164,6 +164,50 @@ public sealed class FlowInspectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Expire_the_access_token_now_makes_the_next_page_refresh_once_and_the_inspector_show_it()
+    {
+        IssuingFixedTokens();
+        _app.Provider.ServingApi();
+        using var browser = _app.CreateBrowser();
+        await ClientFlow.ConnectAsync(browser);
+        var (_, before) = await FlowPageAsync(browser);
+        Assert.DoesNotContain("Refresh", Steps(before).Select(s => s.GetAttribute("data-kind")));
+
+        var expire = before.QuerySelectorAll("form").OfType<IHtmlFormElement>().Single(f => f.Action.EndsWith("/flow/expire-access-token", StringComparison.Ordinal));
+        Assert.Equal("Expire the access token now", expire.QuerySelector("button")?.TextContent.Trim());
+        var expired = await ClientFlow.FollowAsync(browser, await browser.SubmitAsync(expire));
+        Assert.Contains("now counts as expired", (await Html.ParseAsync(expired)).QuerySelector(".flash")?.TextContent);
+        Assert.Single(_app.Provider.TokenRequests);
+
+        var account = await ClientFlow.GetPageAsync(browser, "/account");
+        Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+        await ClientFlow.GetPageAsync(browser, "/account");
+
+        // Exactly one refresh, with the refresh token from the code exchange, not the clock's doing: time has not moved.
+        var refreshes = _app.Provider.TokenRequests.Where(r => r.Form.GetValueOrDefault("grant_type") == "refresh_token").ToList();
+        Assert.Equal(RefreshToken, Assert.Single(refreshes).Form["refresh_token"]);
+        Assert.Equal(2, _app.Provider.TokenRequests.Count);
+        var (_, after) = await FlowPageAsync(browser);
+        var refresh = Step(after, "Refresh");
+        Assert.Equal(Masking.Mask(RefreshToken), Rows(refresh, "table.flow-form")["refresh_token"][0]);
+    }
+
+    [Fact]
+    public async Task Expire_the_access_token_now_without_its_antiforgery_token_changes_nothing()
+    {
+        IssuingFixedTokens();
+        _app.Provider.ServingApi();
+        using var browser = _app.CreateBrowser();
+        await ClientFlow.ConnectAsync(browser);
+
+        using var forged = await browser.PostAsync("/flow/expire-access-token", new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
+        await ClientFlow.GetPageAsync(browser, "/account");
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Single(_app.Provider.TokenRequests);
+    }
+
+    [Fact]
     public async Task Another_browser_sees_no_record_and_no_link()
     {
         IssuingFixedTokens();

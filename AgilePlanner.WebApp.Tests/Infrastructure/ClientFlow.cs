@@ -58,6 +58,25 @@ public static class ClientFlow
         return (response, await Html.ParseAsync(response));
     }
 
+    /// <summary>
+    /// A signed-in page opened without a session: the app's own page offering Connect (back to <paramref name="path"/>),
+    /// never a trip to the provider the user did not ask for.
+    /// </summary>
+    public static async Task<IHtmlDocument> AssertConnectOfferedAsync(HttpClient browser, string path = "/account")
+    {
+        var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.True(IsLocal(browser, location), $"{path} sent the browser to {location}");
+        Assert.Equal("/connection/needed", location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0]);
+        var (needed, page) = await PageAsync(browser, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, needed.StatusCode);
+        Assert.Equal("Connect to see this page", page.QuerySelector("h1")?.TextContent);
+        var connect = page.QuerySelectorAll("main a").Single(a => a.TextContent.Trim() == "Connect Agile Planner");
+        Assert.Equal("/connect?returnUrl=" + Uri.EscapeDataString(path), connect.GetAttribute("href"));
+        return page;
+    }
+
     public static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is 301 or 302 or 303 or 307 or 308;
 
     private static bool IsLocal(HttpClient browser, Uri location) =>

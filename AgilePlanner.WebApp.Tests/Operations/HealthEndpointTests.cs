@@ -54,6 +54,9 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         var closedPort = LoopbackPorts.Free();
         var provider = $"http://127.0.0.1:{closedPort}";
         _app.With("Sandbox:Enabled", sandboxEnabled)
+            // A remote provider's registration is the operator's; only the sandbox brings its own.
+            .With("AgilePlanner:ClientId", "agile-planner-connect")
+            .With("AgilePlanner:ClientSecret", ClientSecret)
             .With("AgilePlanner:AuthorizationEndpoint", $"{provider}/oauth/authorize")
             .With("AgilePlanner:ApiBaseUrl", $"{provider}/api/v1/")
             .With(ProviderHealthCheck.TokenEndpointKey, $"{provider}/oauth/token?client_secret={ClientSecret}");

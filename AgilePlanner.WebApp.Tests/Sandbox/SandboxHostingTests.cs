@@ -13,6 +13,8 @@ public sealed class SandboxHostingTests
     {
         await using var app = new AgilePlannerAppFactory()
             .With("Sandbox:Enabled", "false")
+            .With("AgilePlanner:ClientId", "my-client")
+            .With("AgilePlanner:ClientSecret", "my-secret-7c2e")
             .With("AgilePlanner:AuthorizationEndpoint", "https://provider.test/oauth/authorize")
             .With("AgilePlanner:TokenEndpoint", "https://provider.test/oauth/token")
             .With("AgilePlanner:ApiBaseUrl", "https://provider.test/api/v1");

@@ -1,4 +1,5 @@
 using System.Net;
+using AgilePlanner.WebApp.Flow;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 
 namespace AgilePlanner.WebApp.Tests.WebApp;
@@ -33,7 +34,7 @@ public sealed class CallbackErrorTests : IAsyncDisposable
 
     [Theory]
     [InlineData("invalid_request", "Agile Planner could not accept the request")]
-    [InlineData("invalid_scope", "The requested access is not available")]
+    [InlineData("invalid_scope", "This app's registration does not include the access it asked for")]
     [InlineData("unauthorized_client", "This app is not allowed to connect this way")]
     [InlineData("unsupported_response_type", "Agile Planner does not support this kind of request")]
     [InlineData("server_error", "Agile Planner had a problem")]
@@ -54,6 +55,74 @@ public sealed class CallbackErrorTests : IAsyncDisposable
         Assert.Equal("https://provider.test/help", page.QuerySelector("[data-field=error_uri]")?.TextContent);
         Assert.DoesNotContain("Details", callback.Headers.Location!.OriginalString);
         Assert.Empty(_app.Provider.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Invalid_scope_says_the_registration_lacks_the_scope_and_where_to_add_it()
+    {
+        using var browser = _app.CreateBrowser();
+        var authorize = await ClientFlow.StartAsync(browser, "/connect?scope=write");
+
+        var (_, page) = await Follow(browser, await ClientFlow.CallbackAsync(browser, $"error=invalid_scope&state={State(authorize)}&{Iss}"));
+
+        var problem = page.QuerySelector("section.problem")!.TextContent;
+        Assert.Equal("This app's registration does not include the access it asked for", page.QuerySelector("h1")?.TextContent);
+        Assert.Contains("registration at Agile Planner does not include it", problem);
+        Assert.Contains("developer portal", problem);
+        Assert.Contains("/sandbox/developers", problem);
+        Assert.DoesNotContain("client id", problem);
+        Assert.DoesNotContain("callback URL", problem);
+    }
+
+    [Fact]
+    public async Task The_what_arrived_box_shows_the_callback_as_it_came_with_state_masked()
+    {
+        using var browser = _app.CreateBrowser();
+        var authorize = await ClientFlow.StartAsync(browser);
+        var state = ClientFlow.Query(authorize)["state"];
+
+        var (response, page) = await Follow(browser, await ClientFlow.CallbackAsync(browser,
+            $"error=invalid_scope&error_description=Scope+write+is+not+registered&state={State(authorize)}&{Iss}"));
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        var arrived = page.QuerySelector("[data-field=arrived]")!.TextContent;
+        Assert.Equal($"/callback?error=invalid_scope&error_description=Scope+write+is+not+registered&state={Masking.Mask(Uri.EscapeDataString(state))}&{Iss}", arrived);
+        Assert.DoesNotContain(state, html);
+        Assert.DoesNotContain(Uri.EscapeDataString(state), html);
+    }
+
+    [Fact]
+    public async Task The_what_arrived_box_masks_a_code_and_encodes_what_came_with_it()
+    {
+        const string code = "SplxlOBeZQQYbYS6WxSbIA-a-long-authorization-code";
+        _app.Provider.Token = (_, _) => Task.FromResult(ProviderDouble.Json(HttpStatusCode.BadRequest, new { error = "invalid_grant" }));
+        using var browser = _app.CreateBrowser();
+        var authorize = await ClientFlow.StartAsync(browser);
+
+        var (response, page) = await Follow(browser, await ClientFlow.CallbackAsync(browser,
+            ClientFlow.Allowed(authorize, code) + "&note=%3Cscript%3Ealert(1)%3C%2Fscript%3E"));
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("The authorization was not accepted", page.QuerySelector("h1")?.TextContent);
+        var arrived = page.QuerySelector("[data-field=arrived]")!.TextContent;
+        Assert.StartsWith($"/callback?code={Masking.Mask(code)}&state=", arrived);
+        Assert.EndsWith($"&{Iss}&note=%3Cscript%3Ealert(1)%3C%2Fscript%3E", arrived);
+        Assert.DoesNotContain(code, html);
+        Assert.Empty(page.QuerySelectorAll("main script"));
+    }
+
+    [Fact]
+    public async Task The_what_arrived_box_of_an_answer_from_another_issuer_shows_its_names_and_iss_only()
+    {
+        using var browser = _app.CreateBrowser();
+        var authorize = await ClientFlow.StartAsync(browser);
+
+        var (_, page) = await Follow(browser, await ClientFlow.CallbackAsync(browser,
+            $"error=access_denied&error_description=Call+0800+PHISHING+for+your+refund&state={State(authorize)}&iss=https%3A%2F%2Fevil.test%2F"));
+
+        Assert.Equal($"/callback?error={Masking.Hidden}&error_description={Masking.Hidden}&state={Masking.Hidden}&iss=https%3A%2F%2Fevil.test%2F",
+            page.QuerySelector("[data-field=arrived]")!.TextContent);
+        Assert.DoesNotContain("PHISHING", page.Body!.TextContent);
     }
 
     [Fact]

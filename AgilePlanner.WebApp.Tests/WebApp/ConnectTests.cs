@@ -87,14 +87,16 @@ public sealed class ConnectTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_page_that_needs_a_connection_sends_the_visitor_to_connect_and_back()
+    public async Task A_page_that_needs_a_connection_offers_Connect_and_comes_back_after_it()
     {
         _app.Provider.IssuingTokens().ServingApi((_, path) => path.StartsWith("projects", StringComparison.Ordinal)
             ? ProviderDouble.Json(HttpStatusCode.OK, new { items = new[] { new { id = "p1", name = "Difference Engine", description = "Gears", velocity = 12, memberCount = 3 } }, nextCursor = (string?)null })
             : null);
         using var browser = _app.CreateBrowser();
 
-        var landed = await ClientFlow.ConnectAsync(browser, "/projects");
+        var offer = await ClientFlow.AssertConnectOfferedAsync(browser, "/projects");
+        Assert.Empty(_app.Provider.Requests);
+        var landed = await ClientFlow.ConnectAsync(browser, offer.QuerySelectorAll("main a").Single(a => a.TextContent.Trim() == "Connect Agile Planner").GetAttribute("href")!);
 
         Assert.Equal("/projects", landed.RequestMessage!.RequestUri!.AbsolutePath);
         var page = await Html.ParseAsync(landed);

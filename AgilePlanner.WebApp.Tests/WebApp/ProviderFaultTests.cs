@@ -324,9 +324,7 @@ public sealed class ProviderFaultTests : IAsyncDisposable
 
     private static async Task AssertSignedOutAsync(HttpClient browser)
     {
-        var account = await browser.GetAsync("/account", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
-        Assert.StartsWith(ProviderDouble.AuthorizationEndpoint, account.Headers.Location!.ToString());
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     /// <summary>

@@ -66,13 +66,20 @@ public sealed class SandboxFlowTests : IAsyncDisposable
         var afterDisconnect = await SubmitAsync(browser, Form(added.Page, "form[action='/disconnect']"));
         Assert.Equal("/", afterDisconnect.Url.AbsolutePath);
         Assert.Equal("Disconnected. Agile Planner has cancelled this app's access.", afterDisconnect.Page.QuerySelector(".flash")?.TextContent);
+        // The sandbox still has Ada signed in: the page says so and links to its page with the Sign out button.
+        var providerSession = afterDisconnect.Page.QuerySelector(".provider-session")!;
+        Assert.Contains("still signed in at Agile Planner", providerSession.TextContent);
+        var signOutPage = await ClickAsync(browser, afterDisconnect.Page, "Sign out at Agile Planner");
+        Assert.Equal("/sandbox/account/apps", signOutPage.Url.AbsolutePath);
+        var signOut = Form(signOutPage.Page, "form[action='/sandbox/signout']");
+        Assert.Equal("Sign out", signOut.QuerySelector("button")?.TextContent.Trim());
         using var api = _app.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/sandbox/api/v1/me") { Headers = { Authorization = new("Bearer", writeToken) } };
         using var refused = await api.SendAsync(request, Cancel);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        var accountAgain = await browser.GetAsync("/account", Cancel);
-        Assert.Equal(HttpStatusCode.Redirect, accountAgain.StatusCode);
-        Assert.StartsWith("http://localhost/sandbox/oauth/authorize?", accountAgain.Headers.Location!.ToString());
+        var authorizeRequests = _seen.Count(seen => seen.Contains("/sandbox/oauth/authorize", StringComparison.Ordinal));
+        await ClientFlow.AssertConnectOfferedAsync(browser);
+        Assert.Equal(authorizeRequests, _seen.Count(seen => seen.Contains("/sandbox/oauth/authorize", StringComparison.Ordinal)));
 
         // Secrets never reached a page, a URL or a log line.
         var secrets = TokenResponses().SelectMany(t => new[] { t.GetProperty("access_token").GetString()!, t.GetProperty("refresh_token").GetString()! })
@@ -131,9 +138,7 @@ public sealed class SandboxFlowTests : IAsyncDisposable
         var revoked = await OpenAsync(browser, "/projects");
 
         Assert.Equal("Agile Planner access was revoked", revoked.Page.QuerySelector("h1")?.TextContent);
-        var again = await browser.GetAsync("/account", Cancel);
-        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.StartsWith("http://localhost/sandbox/oauth/authorize?", again.Headers.Location!.ToString());
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     [Fact]

@@ -62,9 +62,7 @@ public sealed class SessionSecurityTests : IAsyncDisposable
         _app.Time.Advance(TimeSpan.FromMinutes(20));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account", TestContext.Current.CancellationToken)).StatusCode);
         _app.Time.Advance(TimeSpan.FromMinutes(31));
-        var idle = await browser.GetAsync("/account", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, idle.StatusCode);
-        Assert.StartsWith(ProviderDouble.AuthorizationEndpoint, idle.Headers.Location!.ToString());
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     [Fact]
@@ -179,7 +177,7 @@ public sealed class SessionSecurityTests : IAsyncDisposable
         Assert.Equal([_app.Provider.Issued[0].RefreshToken, _app.Provider.Issued[0].AccessToken], revocations.Select(r => r.Form["token"]));
         Assert.Equal(["refresh_token", "access_token"], revocations.Select(r => r.Form["token_type_hint"]));
         Assert.Contains("Disconnected", (await Html.ParseAsync(home)).QuerySelector(".flash")!.TextContent);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/account", TestContext.Current.CancellationToken)).StatusCode);
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     [Theory]

@@ -36,6 +36,22 @@ public sealed class TokenExchangeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Invalid_client_shows_what_the_provider_said_about_it_encoded()
+    {
+        _app.Provider.Token = (_, _) => Task.FromResult(ProviderDouble.Json(HttpStatusCode.Unauthorized,
+            new { error = "invalid_client", error_description = "Client authentication failed: <b>unknown</b> client_id\u0007 client-under-test." }));
+        using var browser = _app.CreateBrowser();
+
+        var page = await ExchangeAsync(browser);
+
+        Assert.Equal("Agile Planner did not recognise this app", page.QuerySelector("h1")?.TextContent);
+        Assert.Equal("invalid_client", page.QuerySelector("[data-field=error]")?.TextContent);
+        Assert.Equal("Client authentication failed: <b>unknown</b> client_id client-under-test.", page.QuerySelector("[data-field=error_description]")?.TextContent);
+        Assert.Empty(page.QuerySelectorAll("main b"));
+        Assert.DoesNotContain(ClientAppFactory.ClientSecret, page.DocumentElement.OuterHtml);
+    }
+
+    [Fact]
     public async Task A_token_endpoint_that_does_not_answer_within_ten_seconds_gives_the_timeout_page_without_a_retry()
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -99,9 +115,7 @@ public sealed class TokenExchangeTests : IAsyncDisposable
 
     private static async Task AssertNotConnectedAsync(HttpClient browser)
     {
-        var account = await browser.GetAsync("/account", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
-        Assert.StartsWith(ProviderDouble.AuthorizationEndpoint, account.Headers.Location!.ToString());
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     public async ValueTask DisposeAsync()

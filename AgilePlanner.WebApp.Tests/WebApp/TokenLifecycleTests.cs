@@ -230,9 +230,7 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
 
     private static async Task AssertSignedOutAsync(HttpClient browser)
     {
-        var account = await browser.GetAsync("/account", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
-        Assert.StartsWith(ProviderDouble.AuthorizationEndpoint, account.Headers.Location!.ToString());
+        await ClientFlow.AssertConnectOfferedAsync(browser);
     }
 
     public async ValueTask DisposeAsync()

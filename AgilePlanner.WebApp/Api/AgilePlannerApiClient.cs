@@ -36,10 +36,11 @@ public sealed class AgilePlannerApiClient(
     public Task<Page<Iteration>> GetIterationsAsync(string projectId, CancellationToken cancellationToken) =>
         GetAsync<Page<Iteration>>(WithQuery($"projects/{Uri.EscapeDataString(projectId)}/iterations", ("limit", "100")), cancellationToken, cacheable: true);
 
-    public Task<Page<Story>> GetStoriesAsync(string projectId, string? iterationId, string? state, string? cursor, CancellationToken cancellationToken) =>
+    /// <summary>The contract's <c>iteration</c> is the iteration's <c>number</c> (as in <c>currentIteration</c>), not its id.</summary>
+    public Task<Page<Story>> GetStoriesAsync(string projectId, int? iterationNumber, string? state, string? cursor, CancellationToken cancellationToken) =>
         GetAsync<Page<Story>>(
             WithQuery($"projects/{Uri.EscapeDataString(projectId)}/stories",
-                ("iteration", iterationId), ("state", state), ("limit", PageSize.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+                ("iteration", iterationNumber?.ToString(CultureInfo.InvariantCulture)), ("state", state), ("limit", PageSize.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
             cancellationToken);
 
     public async Task<Story> CreateStoryAsync(string projectId, NewStory story, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class ApiFailureFilter(SessionStore session, ILogger<ApiFailureFil
         switch (failure.Failure)
         {
             case ApiFailure.NotConnected:
-                context.Result = new RedirectResult($"{request.PathBase}/connect?returnUrl={returnUrl}");
+                context.Result = new RedirectResult($"{request.PathBase}/connection/needed?returnUrl={returnUrl}");
                 break;
             case ApiFailure.ConnectionExpired:
                 await session.ClearAsync();

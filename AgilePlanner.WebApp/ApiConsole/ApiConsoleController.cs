@@ -32,7 +32,7 @@ public sealed class ApiConsoleController(ApiConsoleClient client) : Controller
         if (User.Identity?.IsAuthenticated != true)
         {
             var here = $"{Request.PathBase}{Request.Path}{Request.QueryString}";
-            return LocalRedirect($"{Request.PathBase}/connect?returnUrl={Uri.EscapeDataString(here)}");
+            return LocalRedirect($"{Request.PathBase}/connection/needed?returnUrl={Uri.EscapeDataString(here)}");
         }
 
         page.Result = await client.SendAsync(target, cancellationToken);

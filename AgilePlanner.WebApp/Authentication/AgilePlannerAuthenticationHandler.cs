@@ -141,6 +141,7 @@ public sealed class AgilePlannerAuthenticationHandler(
                 {
                     TokenFailure = result.Failure,
                     Error = result.ErrorCode,
+                    ErrorDescription = result.ErrorDescription,
                 },
                 properties);
         }

@@ -112,13 +112,16 @@ public sealed class AgilePlannerTokenClient(IHttpClientFactory httpClientFactory
             var error = json is { ValueKind: JsonValueKind.Object } && json.Value.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
                 ? ProviderText.Code(e.GetString())
                 : null;
-            return error switch
+            var description = error is not null && json!.Value.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String
+                ? ProviderText.Description(d.GetString())
+                : null;
+            return (error switch
             {
                 null => TokenResult.Failed(TokenFailure.InvalidResponse, status: status),
                 "invalid_grant" => TokenResult.Failed(TokenFailure.InvalidGrant, error, status),
                 "invalid_client" => TokenResult.Failed(TokenFailure.InvalidClient, error, status),
                 _ => TokenResult.Failed(TokenFailure.Rejected, error, status),
-            };
+            }) with { ErrorDescription = description };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -31,6 +31,9 @@ public enum TokenFailure
 /// <summary>The outcome of a call to the token endpoint: tokens, or a failure with the provider's error code.</summary>
 public sealed record TokenResult(TokenSet? Tokens, TokenFailure? Failure, string? ErrorCode = null, int? Status = null)
 {
+    /// <summary>The provider's <c>error_description</c>, cleaned by <see cref="Security.ProviderText"/>.</summary>
+    public string? ErrorDescription { get; init; }
+
     public bool Succeeded => Tokens is not null;
 
     public static TokenResult Success(TokenSet tokens) => new(tokens, null);

@@ -17,6 +17,7 @@ public sealed class CallbackController : Controller
             Error: ProviderText.Code(TempData[CallbackEvents.ErrorKey] as string),
             Description: ProviderText.Description(TempData[CallbackEvents.DescriptionKey] as string),
             Uri: ProviderText.Uri(TempData[CallbackEvents.UriKey] as string),
+            Arrived: ProviderText.Clean(TempData[CallbackEvents.ArrivedKey] as string, CallbackEvents.MaxArrivedLength),
             ConnectUrl: Url.Action("Connect", "Connect", new { returnUrl = returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : null }) ?? "/connect",
             Problem: CallbackProblems.Find(code));
 
@@ -29,4 +30,4 @@ public sealed class CallbackController : Controller
     }
 }
 
-public sealed record CallbackErrorViewModel(string? Error, string? Description, string? Uri, string ConnectUrl, CallbackProblem? Problem);
+public sealed record CallbackErrorViewModel(string? Error, string? Description, string? Uri, string? Arrived, string ConnectUrl, CallbackProblem? Problem);

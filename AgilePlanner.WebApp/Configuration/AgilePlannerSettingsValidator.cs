@@ -16,8 +16,8 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         var sandbox = SandboxHostingExtensions.IsEnabled(configuration);
         var failures = new List<string>();
 
-        Require(settings.ClientId, "ClientId", failures);
-        Require(settings.ClientSecret, "ClientSecret", failures);
+        Registration(settings.ClientId, "ClientId", "the client id", failures);
+        Registration(settings.ClientSecret, "ClientSecret", "the client secret", failures);
 
         Endpoint(settings.AuthorizationEndpoint, "AuthorizationEndpoint", required: !sandbox, failures);
         Endpoint(settings.TokenEndpoint, "TokenEndpoint", required: !sandbox, failures);
@@ -43,11 +43,14 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Require(string? value, string key, List<string> failures)
+    /// <summary>The registration is per developer and secret: user-secrets or the environment, never a file in the repository.</summary>
+    private void Registration(string? value, string key, string what, List<string> failures)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            failures.Add($"AgilePlanner:{key} is missing. {Where} (AgilePlanner__{key}).");
+            var sandboxOff = SandboxHostingExtensions.IsEnabled(configuration) ? "" : " (Sandbox:Enabled is false)";
+            failures.Add($"AgilePlanner:{key} is missing{sandboxOff}: set {what} your provider gave you with "
+                + $"`dotnet user-secrets --project AgilePlanner.WebApp set AgilePlanner:{key} \"...\"` or the environment variable AgilePlanner__{key}.");
         }
     }
 

@@ -66,7 +66,39 @@ public sealed class ConnectController(
             : revoked
                 ? "Disconnected. Agile Planner has cancelled this app's access."
                 : "Disconnected from this app. Agile Planner could not confirm the access was cancelled; you can remove it in your Agile Planner account.";
+        if (tokens is not null)
+        {
+            TempData[ProviderSessionKey] = ProviderSignOutUrl(options);
+        }
         return LocalRedirect(Url.Content("~/"));
+    }
+
+    /// <summary>Where the home page, after Disconnect, offers to sign out at the provider (TempData key).</summary>
+    public const string ProviderSessionKey = "provider-signout";
+
+    /// <summary>
+    /// A signed-in page opened without a connection: a page that offers Connect, rather than a trip to the provider the
+    /// user did not ask for (which, with the provider's session still open, would land on its consent page at once).
+    /// </summary>
+    [HttpGet("/connection/needed")]
+    public IActionResult Needed(string? returnUrl) =>
+        View(new ConnectionEndedViewModel(Url.Action(nameof(Connect), new { returnUrl = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) })!));
+
+    /// <summary>
+    /// The provider's page with its sign-out button: the sandbox's connected apps (next to its authorize endpoint),
+    /// or the home of a remote provider's site.
+    /// </summary>
+    private string ProviderSignOutUrl(AgilePlannerAuthenticationOptions options)
+    {
+        var authorize = options.AuthorizationEndpoint;
+        // "/sandbox/oauth/authorize" parses as an absolute file: URI on Unix, hence the scheme test.
+        if (!Uri.TryCreate(authorize, UriKind.Absolute, out var absolute) || (absolute.Scheme != Uri.UriSchemeHttp && absolute.Scheme != Uri.UriSchemeHttps))
+        {
+            return Url.Content("~/sandbox/account/apps");
+        }
+        return options.UseSandboxDefaults && absolute.AbsolutePath.EndsWith("/oauth/authorize", StringComparison.Ordinal)
+            ? new Uri(absolute, "../account/apps").ToString()
+            : absolute.GetLeftPart(UriPartial.Authority) + "/";
     }
 
     [HttpGet("/connection/expired")]

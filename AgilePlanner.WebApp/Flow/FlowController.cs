@@ -1,9 +1,10 @@
+using AgilePlanner.WebApp.Session;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AgilePlanner.WebApp.Flow;
 
 /// <summary>The flow inspector: the last connection of this browser, step by step, secrets masked.</summary>
-public sealed class FlowController(FlowRecorder recorder) : Controller
+public sealed class FlowController(FlowRecorder recorder, SessionStore session, TimeProvider timeProvider) : Controller
 {
     [HttpGet("/flow")]
     public async Task<IActionResult> Index()
@@ -11,7 +12,19 @@ public sealed class FlowController(FlowRecorder recorder) : Controller
         // The page shows this browser's exchanges with the provider: never from a shared cache.
         Response.Headers.CacheControl = "no-store";
         var record = await recorder.GetAsync(HttpContext);
-        return View(new FlowPage(record, recorder.Options.Lifetime));
+        var tokens = User.Identity?.IsAuthenticated == true ? await session.GetTokensAsync() : null;
+        return View(new FlowPage(record, recorder.Options.Lifetime) { CanExpireAccessToken = tokens?.RefreshToken is not null, AccessTokenExpiresAt = tokens?.ExpiresAt });
+    }
+
+    /// <summary>Makes the session's access token count as expired, so the next page that calls the API shows a refresh.</summary>
+    [HttpPost("/flow/expire-access-token")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> ExpireAccessToken()
+    {
+        TempData["notice"] = await session.ExpireAccessTokenAsync(timeProvider.GetUtcNow())
+            ? "The access token now counts as expired. Open Your account: the app refreshes it first, and the refresh appears here."
+            : "There is no connection with a refresh token to expire.";
+        return LocalRedirect("/flow");
     }
 
     [HttpPost("/flow/clear")]
@@ -26,6 +39,11 @@ public sealed class FlowController(FlowRecorder recorder) : Controller
 /// <summary>What the flow page shows: the record (null when this browser has none) and how long records are kept.</summary>
 public sealed record FlowPage(FlowRecord? Record, TimeSpan Lifetime)
 {
+    /// <summary>True while this browser is connected with a refresh token: the "expire now" button is offered.</summary>
+    public bool CanExpireAccessToken { get; init; }
+
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
+
     /// <summary>Milliseconds from the first step to this one.</summary>
     public double OffsetMs(FlowStep step) => Record is null ? 0 : (step.At - Record.StartedAt).TotalMilliseconds;
 

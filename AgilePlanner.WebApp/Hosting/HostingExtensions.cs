@@ -29,6 +29,8 @@ public static class HostingExtensions
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            // Program.cs prints these as one line on exit.
+            .Filter.ByExcluding(StartupFailure.IsReportedOnExit)
             // Last, so it also sees what the other enrichers added.
             .Enrich.With<LogRedaction>();
 

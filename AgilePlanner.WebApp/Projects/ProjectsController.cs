@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using AgilePlanner.WebApp.Api;
 using AgilePlanner.WebApp.Configuration;
@@ -69,11 +70,12 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, Sessio
     {
         var project = await api.GetProjectAsync(id, cancellationToken);
         var iterations = await api.GetIterationsAsync(id, cancellationToken);
-        var chosen = iterations.Items.FirstOrDefault(i => i.Id == iteration)
+        var number = int.TryParse(iteration, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+        var chosen = iterations.Items.FirstOrDefault(i => i.Number == number)
             ?? iterations.Items.FirstOrDefault(i => i.State == "current")
             ?? iterations.Items.FirstOrDefault();
         var filter = StoryStates.Contains(state) ? state : null;
-        var stories = await api.GetStoriesAsync(id, chosen?.Id, filter, CleanCursor(cursor), cancellationToken);
+        var stories = await api.GetStoriesAsync(id, chosen?.Number, filter, CleanCursor(cursor), cancellationToken);
         var canWrite = (await session.GetTokensAsync())?.HasScope(Scopes.Write) == true;
         return new ProjectViewModel(project, iterations.Items, chosen, filter, stories, !string.IsNullOrEmpty(cursor), canWrite, form);
     }

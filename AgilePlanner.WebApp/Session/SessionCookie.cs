@@ -38,7 +38,8 @@ public static class SessionCookie
         options.CookieManager = new HostPrefixCookieManager();
         options.ExpireTimeSpan = IdleTimeout;
         options.SlidingExpiration = true;
-        options.LoginPath = "/connect";
+        // A page with a Connect button, not the provider's sign-in: Connect is the user's choice.
+        options.LoginPath = "/connection/needed";
         options.ReturnUrlParameter = "returnUrl";
         options.AccessDeniedPath = "/";
         options.EventsType = typeof(SessionCookieEvents);

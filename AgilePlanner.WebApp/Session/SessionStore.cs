@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgilePlanner.WebApp.Authentication;
 using Microsoft.AspNetCore.Authentication;
 
@@ -44,6 +45,32 @@ public sealed class SessionStore(IHttpContextAccessor httpContextAccessor)
         var saved = SessionTokens.From(properties);
         Context.Items[CurrentKey] = saved;
         return saved;
+    }
+
+    /// <summary>
+    /// Marks the access token as expired now (its expiry in the cookie, not at the provider), so the next API call
+    /// refreshes it: the refresh can be watched without waiting for the real expiry. False without a refreshable session.
+    /// </summary>
+    public async Task<bool> ExpireAccessTokenAsync(DateTimeOffset now)
+    {
+        var result = await Context.AuthenticateAsync(AgilePlannerAuthenticationDefaults.SessionScheme);
+        if (!result.Succeeded || SessionTokens.From(result.Properties) is not { RefreshToken: not null })
+        {
+            return false;
+        }
+
+        var properties = result.Properties;
+        var expired = now.ToString("o", CultureInfo.InvariantCulture);
+        // A provider that sent no expires_in left no expiry to change: one is added.
+        if (!properties.UpdateTokenValue(SessionTokenNames.ExpiresAt, expired))
+        {
+            properties.StoreTokens([.. properties.GetTokens(), new AuthenticationToken { Name = SessionTokenNames.ExpiresAt, Value = expired }]);
+        }
+        properties.IssuedUtc = null;
+        properties.ExpiresUtc = null;
+        await Context.SignInAsync(AgilePlannerAuthenticationDefaults.SessionScheme, result.Principal, properties);
+        Context.Items[CurrentKey] = SessionTokens.From(properties);
+        return true;
     }
 
     public async Task ClearAsync()
