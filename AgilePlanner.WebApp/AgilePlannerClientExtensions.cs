@@ -99,7 +99,7 @@ public static class AgilePlannerClientExtensions
         services.AddAntiforgeryRefusalLogging();
         services.Configure<CookieTempDataProviderOptions>(options =>
         {
-            options.Cookie.Name = "AgilePlanner.Notice";
+            options.Cookie.Name = Shared.Notices.CookieName;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
