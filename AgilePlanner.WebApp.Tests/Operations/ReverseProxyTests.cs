@@ -3,6 +3,8 @@ using System.Text.Json;
 using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Security;
 using AgilePlanner.WebApp.Tests.Infrastructure;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,6 +114,71 @@ public sealed class ReverseProxyTests : IAsyncLifetime
         Assert.Equal(StatusCodes.Status302Found, context.Response.StatusCode);
         var authorize = new Uri(context.Response.Headers.Location.ToString());
         Assert.Equal(redirectUri, QueryHelpers.ParseQuery(authorize.Query)["redirect_uri"].ToString());
+    }
+
+    [Fact]
+    public async Task A_proxy_on_loopback_forwarding_an_allowed_host_gets_the_page_and_a_redirect_uri_on_that_host()
+    {
+        await using var app = new KestrelSandboxApp();
+        app.With("AllowedHosts", "planner.example.org");
+        await app.StartReadyAsync();
+        using var browser = app.CreateKestrelBrowser(new HostHeader());
+
+        using var home = await browser.SendAsync(ForwardedFromLoopback("/", "planner.example.org"), TestContext.Current.CancellationToken);
+        using var connect = await browser.SendAsync(ForwardedFromLoopback("/connect", "planner.example.org"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.DoesNotContain("Unknown address", await home.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Found, connect.StatusCode);
+        var authorize = connect.Headers.Location!;
+        Assert.Equal("https://planner.example.org/callback", QueryHelpers.ParseQuery(authorize.Query)["redirect_uri"].ToString());
+        Assert.Equal("https://planner.example.org/sandbox/oauth/authorize", authorize.GetLeftPart(UriPartial.Path));
+    }
+
+    [Fact]
+    public async Task A_proxy_on_loopback_forwarding_a_host_that_is_not_allowed_gets_the_400_page_and_no_back_channel_call()
+    {
+        await using var app = new KestrelSandboxApp();
+        app.With("AllowedHosts", "planner.example.org");
+        await app.StartReadyAsync();
+        using var browser = app.CreateKestrelBrowser(new HostHeader());
+        await SignInAtTheSandboxAsync(browser);
+        using var direct = await browser.GetAsync("/account", TestContext.Current.CancellationToken);
+        var callsBefore = app.BackChannel.Count;
+
+        foreach (var path in new[] { "/account", "/projects", "/console?path=/me", "/connect" })
+        {
+            using var response = await browser.SendAsync(ForwardedFromLoopback(path, "evil.example"), TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("Unknown address", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        // The session is good: the same page without the hostile host reads the account from the sandbox.
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.Contains(app.BackChannel, call => call.Uri.AbsolutePath.EndsWith("/me", StringComparison.Ordinal));
+        Assert.Equal(callsBefore, app.BackChannel.Count);
+    }
+
+    private static HttpRequestMessage ForwardedFromLoopback(string path, string forwardedHost)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-Host", forwardedHost);
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "192.0.2.10");
+        return request;
+    }
+
+    /// <summary>Connect, sign in at the sandbox and Allow, on the browser's own loopback address.</summary>
+    private static async Task SignInAtTheSandboxAsync(HttpClient browser)
+    {
+        var signIn = await ClientFlow.PageAsync(browser, "/connect");
+        var consent = await ClientFlow.FollowAsync(browser, await browser.SubmitAsync(
+            signIn.Page.QuerySelector<IHtmlFormElement>("form[action='/sandbox/signin']")!,
+            new Dictionary<string, string> { ["Email"] = SandboxUser.DemoEmail, ["Password"] = SandboxUser.DemoPassword }));
+        var consentForm = (await Html.ParseAsync(consent)).QuerySelector<IHtmlFormElement>("form[action='/sandbox/oauth/authorize']")!;
+        var account = await ClientFlow.FollowAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
+        Assert.Equal("/account", account.RequestMessage!.RequestUri!.AbsolutePath);
     }
 
     [Theory]
