@@ -3,6 +3,7 @@ using System.Text;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Http;
 
 namespace AgilePlanner.WebApp.Tests.Security;
 
@@ -205,6 +206,170 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
 
         Assert.Empty(failures);
         Assert.DoesNotContain(_app.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal));
+    }
+
+    /// <summary>Return URLs for the sandbox: the look-alikes, and hosts written every way a browser might follow.</summary>
+    private static readonly string[] SandboxReturnUrls = LookAlikeReturnUrls
+        .Concat(Hosts.Take(8).SelectMany(host => new[] { $"//{host}/x", $"/\\{host}", $"https://{host}/sandbox", $"/sandbox/../{host}" }))
+        .Concat(["//evil.test", "/\\evil.test", "https:evil.test", "/%2F/evil.test", "/sandbox/oauth/authorize?x=\u3002", "javascript:alert(1)"])
+        .ToArray();
+
+    [Fact]
+    public async Task Every_redirect_parameter_of_the_sandbox_answers_a_page_or_a_4xx_on_the_site_whatever_its_value()
+    {
+        await _app.StartReadyAsync();
+        var site = new Uri($"http://localhost:{_app.ListeningPort}/");
+        using var anonymous = _app.CreateKestrelBrowser(new HostHeader());
+        using var signedIn = _app.CreateKestrelBrowser(new HostHeader());
+        var authorize = await SignedInAuthorizeQueryAsync(signedIn);
+        var failures = new List<string>();
+
+        async Task CheckAsync(HttpClient browser, HttpRequestMessage request, string value, Func<IHtmlDocument, Task>? onPage = null)
+        {
+            var described = $"{request.Method} {new Uri(site, request.RequestUri!).PathAndQuery} ({Uri.EscapeDataString(value)})";
+            using (request)
+            using (var response = await browser.SendAsync(request, TestContext.Current.CancellationToken))
+            {
+                var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                var location = response.Headers.Location is { } header ? new Uri(site, header) : null;
+                if ((int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{(int)response.StatusCode} for {Shorten(described)}");
+                }
+                else if (ClientFlow.IsRedirect(response) && location?.Authority != site.Authority)
+                {
+                    failures.Add($"Location {location} for {Shorten(described)}");
+                }
+                else if (!ClientFlow.IsRedirect(response) && (int)response.StatusCode is not (200 or (>= 400 and < 500)))
+                {
+                    failures.Add($"{(int)response.StatusCode} for {Shorten(described)}");
+                }
+                else if (body.Contains("Exception", StringComparison.Ordinal) || body.Contains("   at ", StringComparison.Ordinal))
+                {
+                    failures.Add($"a stack trace for {Shorten(described)}");
+                }
+                else if (response.StatusCode == HttpStatusCode.OK && onPage is not null)
+                {
+                    await onPage(await Html.ParseAsync(response));
+                }
+                else if (onPage is not null && !ClientFlow.IsRedirect(response) && response.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    failures.Add($"{(int)response.StatusCode}, not the page, for {Shorten(described)}");
+                }
+            }
+        }
+
+        foreach (var (index, value) in SandboxReturnUrls.Index())
+        {
+            var encoded = Uri.EscapeDataString(value);
+
+            // The sign-in and sign-up pages, as linked, and through a proxy naming a hostile host.
+            await CheckAsync(anonymous, Get($"/sandbox/signin?returnUrl={encoded}"), value);
+            await CheckAsync(anonymous, Get($"/sandbox/signup?returnUrl={encoded}"), value);
+            await CheckAsync(signedIn, Get($"/sandbox/signin?returnUrl={encoded}"), value);
+            await CheckAsync(anonymous, Forwarded(Get($"/sandbox/signin?returnUrl={encoded}"), index), value);
+
+            // The posts that redirect to it: the right password, a new account, and a form antiforgery refuses (its Try again link).
+            using (var fresh = _app.CreateKestrelBrowser(new HostHeader()))
+            {
+                var signIn = await FormAsync(fresh, "/sandbox/signin", "form[action='/sandbox/signin']");
+                await CheckAsync(fresh, Submission(signIn, new() { ["Email"] = SandboxUser.DemoEmail, ["Password"] = SandboxUser.DemoPassword, ["ReturnUrl"] = value }), value);
+                var signUp = await FormAsync(fresh, "/sandbox/signup", "form[action='/sandbox/signup']");
+                await CheckAsync(fresh, Submission(signUp, new()
+                {
+                    ["Name"] = "Look Alike", ["Email"] = $"look-alike-{index}@example.test", ["Company"] = "Campaign", ["Password"] = "Look-alike-Passw0rd!", ["ReturnUrl"] = value,
+                }), value);
+            }
+            foreach (var path in new[] { "/sandbox/signin", "/sandbox/signup" })
+            {
+                await CheckAsync(anonymous, FormPost(path, ("Email", "a@example.test"), ("Password", "x"), ("ReturnUrl", value)), value);
+            }
+
+            // The authorization request: a hostile redirect_uri is refused; a hostile state survives consent (Allow and Deny) to the callback.
+            await CheckAsync(signedIn, Get(Authorize(authorize, "redirect_uri", RedirectUriLookAlike(authorize["redirect_uri"], index, value))), value);
+            await CheckAsync(anonymous, Get(Authorize(authorize, "state", value)), value);
+            await CheckAsync(signedIn, Forwarded(Get(Authorize(authorize, "state", value)), index), value);
+            await CheckAsync(signedIn, Get(Authorize(authorize, "state", value)), value, async consent =>
+            {
+                var form = consent.QuerySelector<IHtmlFormElement>("form[action='/sandbox/oauth/authorize']");
+                if (form is null)
+                {
+                    failures.Add($"no consent form for state {Uri.EscapeDataString(value)}");
+                    return;
+                }
+                await CheckAsync(signedIn, Submission(form, [], form.ButtonNamed(index % 2 == 0 ? "Allow" : "Deny")), value);
+            });
+
+            // Pages behind the sandbox's sign-in send the path back as the return URL.
+            await CheckAsync(anonymous, Get($"/sandbox/account/apps?returnUrl={encoded}"), value);
+            await CheckAsync(anonymous, Get($"/sandbox/developers/{encoded}"), value);
+        }
+
+        var errors = _app.Logs.Lines
+            .Where(line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("\n", failures.Take(10))}\nthe first error logged: {errors.Select(Shorten).FirstOrDefault()}");
+        Assert.True(errors.Count == 0, $"{errors.Count} error log lines, the first: {string.Join("\n---\n", errors.Take(3).Select(Shorten))}");
+    }
+
+    private static HttpRequestMessage Get(string pathAndQuery) => new(HttpMethod.Get, pathAndQuery);
+
+    /// <summary>The request as a proxy on loopback (trusted by default) would forward it for a hostile or malformed host.</summary>
+    private static HttpRequestMessage Forwarded(HttpRequestMessage request, int index)
+    {
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", Hosts[index % Hosts.Length]);
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", ForwardedProtos[index % ForwardedProtos.Length]);
+        return request;
+    }
+
+    private static HttpRequestMessage FormPost(string path, params (string Name, string Value)[] fields) =>
+        new(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields.Select(field => KeyValuePair.Create(field.Name, field.Value))) };
+
+    /// <summary>What submitting the form sends, as a request to send (and check) later.</summary>
+    private static HttpRequestMessage Submission(IHtmlFormElement form, Dictionary<string, string> fields, IHtmlElement? button = null)
+    {
+        foreach (var (name, value) in fields)
+        {
+            ((IHtmlInputElement)form.Elements[name]!).Value = value;
+        }
+        var submission = (button is null ? form.GetSubmission() : form.GetSubmission(button))!;
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(submission.Target.Href)) { Content = new StreamContent(submission.Body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", submission.Headers["Content-Type"]);
+        return request;
+    }
+
+    private static async Task<IHtmlFormElement> FormAsync(HttpClient browser, string path, string selector)
+    {
+        using var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
+        var page = await Html.ParseAsync(response);
+        return page.QuerySelector<IHtmlFormElement>(selector) ?? throw new InvalidOperationException($"No {selector} at {path}");
+    }
+
+    /// <summary>Signs the browser in at the sandbox and returns the parameters of the authorization request the app makes.</summary>
+    private static async Task<Dictionary<string, string>> SignedInAuthorizeQueryAsync(HttpClient browser)
+    {
+        using var connect = await browser.GetAsync("/connect", TestContext.Current.CancellationToken);
+        var query = ClientFlow.Query(connect.Headers.Location!);
+        var signIn = await FormAsync(browser, "/sandbox/signin", "form[action='/sandbox/signin']");
+        using var signedIn = await browser.SubmitAsync(signIn, new Dictionary<string, string> { ["Email"] = SandboxUser.DemoEmail, ["Password"] = SandboxUser.DemoPassword });
+        Assert.True(ClientFlow.IsRedirect(signedIn), $"Sign-in answered {(int)signedIn.StatusCode}");
+        return query;
+    }
+
+    private static string Authorize(Dictionary<string, string> query, string name, string value) =>
+        "/sandbox/oauth/authorize" + QueryString.Create(query.Select(pair => KeyValuePair.Create(pair.Key, (string?)(pair.Key == name ? value : pair.Value))));
+
+    /// <summary>The registered redirect URI with one of its <c>/ . :</c> swapped for a look-alike, or the hostile value itself.</summary>
+    private static string RedirectUriLookAlike(string redirectUri, int index, string value)
+    {
+        var lookAlike = LookAlikes[index % LookAlikes.Length];
+        return (index % 4) switch
+        {
+            0 => redirectUri.Replace("://", lookAlike + "//", StringComparison.Ordinal),
+            1 => redirectUri.Replace("/callback", lookAlike + "callback", StringComparison.Ordinal),
+            2 => redirectUri.Replace("localhost:", "localhost" + lookAlike, StringComparison.Ordinal).Replace("localhost", "localhost" + lookAlike + "evil.test", StringComparison.Ordinal),
+            _ => value,
+        };
     }
 
     /// <summary>Connect with the given path, sign in if asked, Allow, and every hop on the way with its status.</summary>
