@@ -28,6 +28,9 @@ public sealed class SandboxStartupTests : IAsyncDisposable
         using var home = await client.GetAsync("/", Cancel);
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Equal("sandbox preparing its database", await SandboxCheckAsync(client, HttpStatusCode.ServiceUnavailable));
+        // Not ready yet is the normal start, logged as such: no Warning or Error for it.
+        Assert.Contains(_app.Logs.Lines, line => line.StartsWith("Information", StringComparison.Ordinal) && line.Contains("still preparing its database", StringComparison.Ordinal));
+        Assert.DoesNotContain(_app.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("sandbox", StringComparison.OrdinalIgnoreCase));
 
         var signIn = client.GetAsync("/sandbox/signin", Cancel);
         await Task.Delay(300, Cancel);

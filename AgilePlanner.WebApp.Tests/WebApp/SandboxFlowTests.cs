@@ -118,10 +118,7 @@ public sealed class SandboxFlowTests : IAsyncDisposable
     {
         using var ada = await SandboxUser.SignInAsync(_app);
         var browser = ada.Browser;
-        var consent = await OpenAsync(browser, "/connect");
-        var form = Form(consent.Page, "form[action='/sandbox/oauth/authorize']");
-        var account = await SubmitAsync(browser, form, button: form.ButtonNamed("Allow"));
-        Assert.Equal("Ada Lovelace", account.Page.QuerySelector("[data-field=name]")?.TextContent);
+        await ConnectAndAllowAsync(browser);
         var tokens = TokenResponses().Last();
 
         // What Revoke access at the provider does: the refresh token (and with it the grant) is revoked.
@@ -146,10 +143,7 @@ public sealed class SandboxFlowTests : IAsyncDisposable
     {
         using var ada = await SandboxUser.SignInAsync(_app);
         var browser = ada.Browser;
-        var consent = await OpenAsync(browser, "/connect");
-        var form = Form(consent.Page, "form[action='/sandbox/oauth/authorize']");
-        var account = await SubmitAsync(browser, form, button: form.ButtonNamed("Allow"));
-        Assert.Equal("Ada Lovelace", account.Page.QuerySelector("[data-field=name]")?.TextContent);
+        await ConnectAndAllowAsync(browser);
 
         // Revoke access at the sandbox's Connected apps, in the same browser, as the user would.
         var apps = await OpenAsync(browser, "/sandbox/account/apps");
@@ -160,6 +154,15 @@ public sealed class SandboxFlowTests : IAsyncDisposable
 
         Assert.Equal("Agile Planner access was revoked", after.Page.QuerySelector("h1")?.TextContent);
         Assert.DoesNotContain("Ada Lovelace", after.Page.Body!.TextContent);
+    }
+
+    /// <summary>Connect and Allow as the signed-in demo user, landing on the account page.</summary>
+    private async Task ConnectAndAllowAsync(HttpClient browser)
+    {
+        var consent = await OpenAsync(browser, "/connect");
+        var form = Form(consent.Page, "form[action='/sandbox/oauth/authorize']");
+        var account = await SubmitAsync(browser, form, button: form.ButtonNamed("Allow"));
+        Assert.Equal("Ada Lovelace", account.Page.QuerySelector("[data-field=name]")?.TextContent);
     }
 
     private IEnumerable<JsonElement> TokenResponses() =>

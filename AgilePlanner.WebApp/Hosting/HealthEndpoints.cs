@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AgilePlanner.Sandbox;
 using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -49,7 +50,7 @@ public static class HealthEndpoints
                 if (options.Registrations.All(registration => registration.Name != name))
                 {
                     options.Registrations.Add(new HealthCheckRegistration(
-                        name, provider => new DatabaseHealthCheck((DbContext)provider.GetRequiredService(context)), HealthStatus.Unhealthy, [ReadyTag]));
+                        name, provider => new DatabaseHealthCheck((DbContext)provider.GetRequiredService(context), provider.GetService<SandboxReadiness>()), HealthStatus.Unhealthy, [ReadyTag]));
                 }
             }
         });
@@ -60,7 +61,18 @@ public static class HealthEndpoints
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson })
             .AllowAnonymous();
-        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteJson })
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
+            {
+                Predicate = check => check.Tags.Contains(ReadyTag),
+                ResponseWriter = WriteJson,
+                // Degraded (the sandbox still preparing) is not ready for traffic either.
+                ResultStatusCodes =
+                {
+                    [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                    [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                    [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+                },
+            })
             .AllowAnonymous();
         return app;
     }
@@ -113,24 +125,42 @@ public sealed class DataDirectoryHealthCheck(string dataDirectory) : IHealthChec
 }
 
 /// <summary>The built-in sandbox has migrated and seeded its database (it does so in the background after start).</summary>
-public sealed class SandboxHealthCheck(SandboxReadiness readiness) : IHealthCheck
+public sealed partial class SandboxHealthCheck(SandboxReadiness readiness, ILogger<SandboxHealthCheck> logger) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(readiness.WhenReady.Status switch
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        switch (readiness.WhenReady.Status)
         {
-            TaskStatus.RanToCompletion => HealthCheckResult.Healthy("sandbox ready"),
-            TaskStatus.Faulted or TaskStatus.Canceled => HealthCheckResult.Unhealthy("sandbox could not prepare its database"),
-            _ => HealthCheckResult.Unhealthy("sandbox preparing its database"),
-        });
+            case TaskStatus.RanToCompletion:
+                return Task.FromResult(HealthCheckResult.Healthy("sandbox ready"));
+            case TaskStatus.Faulted or TaskStatus.Canceled:
+                return Task.FromResult(HealthCheckResult.Unhealthy("sandbox could not prepare its database"));
+            default:
+                // Not ready yet is the normal first second of every start, not a failure: Degraded, which /readyz answers
+                // with 503 too, and an Information line instead of the health checks' Error.
+                LogPreparing(logger);
+                return Task.FromResult(HealthCheckResult.Degraded("sandbox preparing its database"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not ready yet: the sandbox is still preparing its database")]
+    private static partial void LogPreparing(ILogger logger);
 }
 
 /// <summary>Opens a connection to a database the app uses.</summary>
-public sealed class DatabaseHealthCheck(DbContext database) : IHealthCheck
+public sealed class DatabaseHealthCheck(DbContext database, SandboxReadiness? sandbox) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await database.Database.CanConnectAsync(cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        // The sandbox's database may not exist until the sandbox has prepared it: that wait is the sandbox check's to report.
+        if (database is SandboxDbContext && sandbox is { WhenReady.IsCompleted: false })
+        {
+            return HealthCheckResult.Degraded("database being prepared by the sandbox");
+        }
+        return await database.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy("database reachable")
             : HealthCheckResult.Unhealthy("database not reachable");
+    }
 }
 
 /// <summary>
