@@ -1,84 +1,65 @@
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.Sandbox;
-using AgilePlanner.WebApp.Api;
-using AgilePlanner.WebApp.Authentication;
 using AgilePlanner.WebApp.Callback;
 using AgilePlanner.WebApp.Configuration;
-using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Security;
 using AgilePlanner.WebApp.Session;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.Telemetry;
 
 namespace AgilePlanner.WebApp;
 
-/// <summary>Wires the OAuth 2 client: settings, the provider, the session cookie, the back channel and the API client.</summary>
+/// <summary>
+/// The app as the first consumer of AgilePlanner.AspNetCore and AgilePlanner.Api: its settings, its sign-in, its API client,
+/// and the protections of its own forms. One concern a method.
+/// </summary>
 public static class AgilePlannerClientExtensions
 {
-    public static WebApplicationBuilder AddAgilePlannerClient(this WebApplicationBuilder builder)
+    /// <summary>The <c>AgilePlanner</c> section, checked at start; with the sandbox on, its registration of this app fills the gaps.</summary>
+    public static WebApplicationBuilder AddAgilePlannerSettings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AgilePlannerSettings>().BindConfiguration(AgilePlannerSettings.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IPostConfigureOptions<AgilePlannerSettings>, SandboxRegistrationDefaults>();
+        builder.Services.AddSingleton<IValidateOptions<AgilePlannerSettings>, AgilePlannerSettingsValidator>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Sign-in with Agile Planner: the session cookie (the tokens inside, encrypted) and the provider from the settings, whose
+    /// refused callbacks each get their page.
+    /// </summary>
+    public static WebApplicationBuilder AddAgilePlannerSignIn(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AgilePlannerSettings>().BindConfiguration(AgilePlannerSettings.SectionName).ValidateOnStart();
-        services.AddSingleton<IPostConfigureOptions<AgilePlannerSettings>, SandboxRegistrationDefaults>();
-        services.AddSingleton<IValidateOptions<AgilePlannerSettings>, AgilePlannerSettingsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpContextAccessor();
-        services.AddMemoryCache();
-
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = AgilePlannerAuthenticationDefaults.SessionScheme;
+                options.DefaultScheme = SessionCookie.Scheme;
                 // A signed-in page without a session shows /connection/needed; only /connect sends the browser to the provider.
-                options.DefaultChallengeScheme = AgilePlannerAuthenticationDefaults.SessionScheme;
+                options.DefaultChallengeScheme = SessionCookie.Scheme;
             })
-            .AddCookie(AgilePlannerAuthenticationDefaults.SessionScheme, SessionCookie.Configure)
-            .AddAgilePlanner(_ => { });
+            .AddCookie(SessionCookie.Scheme, SessionCookie.Configure)
+            .AddAgilePlanner();
         services.AddOptions<AgilePlannerAuthenticationOptions>(AgilePlannerAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AgilePlannerSettings>, IConfiguration>((options, settings, configuration) => FromSettings(options, settings.Value, configuration));
         services.AddSingleton<SessionCookieEvents>();
         services.AddScoped<CallbackEvents>();
-        services.AddSingleton<SessionStore>();
-        services.AddSingleton<TokenRefresher>();
+        return builder;
+    }
 
-        // The token endpoint: a retried code exchange would be a second redemption, so no retry and no redirect;
-        // the 10 s timeout is applied per call by AgilePlannerTokenClient.
-        services.AddSingleton<SandboxBackChannel>();
-        services.AddTransient<SandboxBackChannelHandler>();
-        services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint, client => client.Timeout = 2 * AgilePlannerAuthenticationDefaults.BackchannelTimeout)
-            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
-            .AddHttpMessageHandler<SandboxBackChannelHandler>();
-
-        // The API: idempotent GETs retried with jittered back-off honouring Retry-After, a circuit breaker, 10 s in all
-        // (the standard pipeline's strategies, built here so that they run on the app's TimeProvider).
-        // One pipeline, hence one circuit, for the whole app: only failures of the provider itself count (IsProviderFailure).
-        services.AddTransient<BearerTokenHandler>();
-        services.AddSingleton<ApiResponseCache>();
-        services.AddTransient<ApiResponseCacheHandler>();
-        var api = services.AddHttpClient<AgilePlannerApiClient>(AgilePlannerHttpClients.Api)
-            .ConfigurePrimaryHttpMessageHandler(BackChannelHandler)
-            .AddHttpMessageHandler<BearerTokenHandler>()
-            .AddHttpMessageHandler<ApiResponseCacheHandler>();
-        api.AddResilienceHandler("api", (pipeline, context) =>
-            {
-                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
-                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
-                var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.FromSeconds(1), UseJitter = true, BackoffType = DelayBackoffType.Exponential, ShouldRetryAfterHeader = true };
-                retry.DisableForUnsafeHttpMethods();
-                pipeline.AddRetry(retry);
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    MinimumThroughput = 10,
-                    FailureRatio = 0.5,
-                    BreakDuration = TimeSpan.FromSeconds(15),
-                    ShouldHandle = args => ValueTask.FromResult(IsProviderFailure(args.Outcome)),
-                });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(4));
-            });
-        api.AddHttpMessageHandler<SandboxBackChannelHandler>();
+    /// <summary>
+    /// AgilePlanner.Api's client, with the signed-in user's tokens and the opt-in response cache for <c>AgilePlanner:ApiCacheDuration</c>.
+    /// Its base address is the provider's <c>ApiBaseUrl</c> (AgilePlanner.AspNetCore fills it in).
+    /// </summary>
+    public static WebApplicationBuilder AddAgilePlannerApiClient(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAgilePlannerApi(_ => { })
+            .AddAgilePlannerResponseCache();
+        services.AddOptions<AgilePlannerResponseCacheOptions>()
+            .Configure<IOptions<AgilePlannerSettings>>((options, settings) => options.MaxAge = settings.Value.ApiCacheDuration);
 
         // An expected outage is not a crash (Polly's Error events carry stacks): the API client logs each failed page once.
         services.Configure<TelemetryOptions>(options => options.SeverityProvider = args => args.Event.EventName switch
@@ -86,7 +67,13 @@ public static class AgilePlannerClientExtensions
             "OnCircuitOpened" => ResilienceEventSeverity.Warning,
             _ => args.Event.Severity > ResilienceEventSeverity.Information ? ResilienceEventSeverity.Information : args.Event.Severity,
         });
+        return builder;
+    }
 
+    /// <summary>The app's own forms: antiforgery and notice cookies, each refused form or API failure given its page, and HSTS.</summary>
+    public static WebApplicationBuilder AddFormProtection(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.Configure<MvcOptions>(options => options.Conventions.Add(new AppControllersConvention()));
         services.AddAntiforgery(options =>
         {
@@ -122,27 +109,10 @@ public static class AgilePlannerClientExtensions
         }
         // The sandbox's API answers bare 401s and 404s that must stay as they are.
         app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/sandbox", StringComparison.OrdinalIgnoreCase),
+            context => !context.Request.Path.StartsWithSegments(SandboxRoutes.Base, StringComparison.OrdinalIgnoreCase),
             branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         return app;
     }
-
-    /// <summary>
-    /// What counts against the provider's health, for every user at once: a 5xx, a timeout, a connection that failed. A 4xx or a 429
-    /// is an answer about one request or one token (a user spending their own rate allowance), so it never opens the circuit.
-    /// </summary>
-    private static bool IsProviderFailure(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
-        { Result: { } response } => (int)response.StatusCode >= 500,
-        _ => false,
-    };
-
-    private static SocketsHttpHandler BackChannelHandler() => new()
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    };
 
     private static void FromSettings(AgilePlannerAuthenticationOptions options, AgilePlannerSettings settings, IConfiguration configuration)
     {
@@ -153,9 +123,14 @@ public static class AgilePlannerClientExtensions
         options.RevocationEndpoint = settings.RevocationEndpoint;
         options.Issuer = settings.Issuer;
         options.ApiBaseUrl = settings.ApiBaseUrl;
+        if (SandboxHostingExtensions.IsEnabled(configuration))
+        {
+            UseSandboxForWhatIsUnset(options);
+        }
+
         options.CallbackPath = settings.CallbackPath;
         options.UsePkce = settings.UsePkce;
-        options.UseSandboxDefaults = SandboxHostingExtensions.IsEnabled(configuration);
+        options.SignInScheme = SessionCookie.Scheme;
         options.Scope.Clear();
         foreach (var scope in settings.ScopeList)
         {
@@ -166,5 +141,33 @@ public static class AgilePlannerClientExtensions
         options.CorrelationCookie.SameSite = SameSiteMode.Lax;
         options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.EventsType = typeof(CallbackEvents);
+    }
+
+    /// <summary>
+    /// With the sandbox on, an endpoint left unset is the sandbox's, as a path on this app's own address; any endpoint that is set wins.
+    /// The sandbox's issuer is only assumed with its authorize endpoint, its revocation endpoint only with its token endpoint.
+    /// </summary>
+    private static void UseSandboxForWhatIsUnset(AgilePlannerAuthenticationOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.AuthorizationEndpoint))
+        {
+            options.AuthorizationEndpoint = SandboxRoutes.Authorization;
+            if (string.IsNullOrWhiteSpace(options.Issuer))
+            {
+                options.Issuer = SandboxRoutes.Issuer;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(options.TokenEndpoint))
+        {
+            options.TokenEndpoint = SandboxRoutes.Token;
+            if (string.IsNullOrWhiteSpace(options.RevocationEndpoint))
+            {
+                options.RevocationEndpoint = SandboxRoutes.Revocation;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl))
+        {
+            options.ApiBaseUrl = SandboxRoutes.ApiBase;
+        }
     }
 }

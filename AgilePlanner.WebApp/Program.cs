@@ -26,8 +26,17 @@ try
     // Brotli or gzip for pages and static files (not over HTTPS: BREACH).
     builder.AddResponseCompression();
 
-    // The OAuth 2 client: settings checked at start, the Agile Planner provider, the session cookie, the API client.
-    builder.AddAgilePlannerClient();
+    // The AgilePlanner section, checked at start.
+    builder.AddAgilePlannerSettings();
+
+    // Sign-in with Agile Planner (AgilePlanner.AspNetCore): the session cookie with the tokens, the provider, the callback's pages.
+    builder.AddAgilePlannerSignIn();
+
+    // The API client (AgilePlanner.Api) with the signed-in user's tokens and its response cache.
+    builder.AddAgilePlannerApiClient();
+
+    // The app's forms: antiforgery, notices, refused forms and API failures each with a page, HSTS.
+    builder.AddFormProtection();
 
     // See the flow: the step-by-step inspector at /flow and the API console at /console.
     builder.AddFlowInspector();

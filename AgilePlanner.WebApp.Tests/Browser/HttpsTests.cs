@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using static AgilePlanner.WebApp.Tests.Browser.AgilePlannerFlow;
 
@@ -32,7 +33,7 @@ public sealed class HttpsTests(ChromiumFixture chromium)
     /// <summary>The app's own calls to the provider accept this one self-signed certificate, and nothing else new.</summary>
     private static void TrustForBackChannel(IServiceCollection services, X509Certificate2 certificate)
     {
-        foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+        foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
         {
             services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler((handler, _) =>
             {

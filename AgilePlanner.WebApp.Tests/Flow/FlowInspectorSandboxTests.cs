@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
@@ -19,17 +20,17 @@ public sealed class FlowInspectorSandboxTests : IAsyncDisposable
     private readonly AgilePlannerAppFactory _app = new();
 
     // What actually crossed the back channel, recorded on the wire side of the inspector, to know the real secrets.
-    private readonly ConcurrentQueue<string> _wire = new();
+    private readonly WireLog _wire = new();
 
     public FlowInspectorSandboxTests()
     {
         _app.ConfigureTestServices = services =>
         {
-            foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
                 services.AddHttpClient(name)
                     .ConfigurePrimaryHttpMessageHandler(() => _app.Server.CreateHandler())
-                    .AddHttpMessageHandler(() => new WireTap(_wire));
+                    .AddHttpMessageHandler(() => _wire.Tap());
             }
         };
     }
@@ -84,7 +85,7 @@ public sealed class FlowInspectorSandboxTests : IAsyncDisposable
         var step = Step(page, "Callback");
         Assert.Contains("failed", step.ClassList);
         Assert.Contains("Access was denied (error=access_denied)", step.QuerySelector(".flow-outcome")!.TextContent);
-        Assert.Empty(_wire);
+        Assert.Empty(_wire.Exchanges);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -103,38 +104,9 @@ public sealed class FlowInspectorSandboxTests : IAsyncDisposable
         return callback;
     }
 
-    private IEnumerable<string> WireValues(params string[] names) =>
-        _wire.SelectMany(text => names.SelectMany(name => Extract(text, name))).Distinct();
-
-    // Form fields (name=value) and JSON properties ("name":"value") seen on the wire.
-    private static IEnumerable<string> Extract(string text, string name)
-    {
-        foreach (var pair in QueryHelpers.ParseQuery(text).Where(p => p.Key == name))
-        {
-            yield return pair.Value.ToString();
-        }
-        foreach (Match match in Regex.Matches(text, $"\"{name}\"\\s*:\\s*\"([^\"]+)\""))
-        {
-            yield return match.Groups[1].Value;
-        }
-    }
+    private IEnumerable<string> WireValues(params string[] names) => _wire.Values(names);
 
     private static IReadOnlyList<IElement> Steps(IHtmlDocument page) => page.QuerySelectorAll("section.flow-step").ToList();
 
     private static IElement Step(IHtmlDocument page, string kind) => Steps(page).First(s => s.GetAttribute("data-kind") == kind);
-
-    private sealed class WireTap(ConcurrentQueue<string> wire) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Content is not null)
-            {
-                wire.Enqueue(await request.Content.ReadAsStringAsync(cancellationToken));
-            }
-            var response = await base.SendAsync(request, cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            wire.Enqueue(await response.Content.ReadAsStringAsync(cancellationToken));
-            return response;
-        }
-    }
 }

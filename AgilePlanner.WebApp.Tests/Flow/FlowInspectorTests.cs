@@ -38,7 +38,8 @@ public sealed class FlowInspectorTests : IAsyncDisposable
 
         // 1. The authorize URL, a row and an explanation for each parameter.
         var parameters = Rows(Step(page, "Authorize"), "table.flow-parameters");
-        Assert.Equal(["response_type", "client_id", "redirect_uri", "scope", "code_challenge", "code_challenge_method", "state"], parameters.Keys);
+        // In the order the framework's OAuthHandler writes them.
+        Assert.Equal(["client_id", "scope", "response_type", "redirect_uri", "code_challenge", "code_challenge_method", "state"], parameters.Keys);
         Assert.Equal("code", parameters["response_type"][0]);
         Assert.Equal("client-under-test", parameters["client_id"][0]);
         Assert.Equal(ClientFlow.Query(authorize)["code_challenge"], parameters["code_challenge"][0]);

@@ -1,4 +1,5 @@
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +38,8 @@ public sealed class ClientAppFactory : AgilePlannerAppFactory
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
-            services.AddHttpClient(AgilePlannerHttpClients.Api).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
+            services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
+            services.AddHttpClient(AgilePlannerApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
         });
     }
 

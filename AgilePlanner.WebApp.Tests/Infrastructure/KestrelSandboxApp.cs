@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using AgilePlanner.Sandbox.Hosting;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace AgilePlanner.WebApp.Tests.Infrastructure;
 /// </summary>
 public sealed class KestrelSandboxApp : AgilePlannerAppFactory
 {
-    private readonly ConcurrentQueue<BackChannelCall> _calls = new();
+    public WireLog Wire { get; } = new();
 
     public KestrelSandboxApp()
     {
@@ -24,7 +25,7 @@ public sealed class KestrelSandboxApp : AgilePlannerAppFactory
 
     public int ListeningPort { get; } = LoopbackPorts.Free();
 
-    public IReadOnlyCollection<BackChannelCall> BackChannel => _calls;
+    public IReadOnlyCollection<WireExchange> BackChannel => Wire.Exchanges;
 
     /// <summary>Starts Kestrel and waits until the sandbox has seeded its database (asking /readyz would log its checks as errors).</summary>
     public async Task StartReadyAsync()
@@ -48,9 +49,9 @@ public sealed class KestrelSandboxApp : AgilePlannerAppFactory
         builder.UseStaticWebAssets();
         builder.ConfigureTestServices(services =>
         {
-            foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
-                services.AddHttpClient(name).AddHttpMessageHandler(() => new Tap(_calls));
+                services.AddHttpClient(name).AddHttpMessageHandler(() => Wire.Tap());
             }
         });
     }
@@ -66,24 +67,6 @@ public sealed class KestrelSandboxApp : AgilePlannerAppFactory
             return base.SendAsync(request, cancellationToken);
         }
     }
-
-    private sealed class Tap(ConcurrentQueue<BackChannelCall> calls) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var copy = new StringContent(body, Encoding.UTF8);
-            copy.Headers.Clear();
-            foreach (var header in response.Content.Headers)
-            {
-                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-            response.Content = copy;
-            calls.Enqueue(new BackChannelCall(request.Method.Method, request.RequestUri!, request.Headers.Host, (int)response.StatusCode, body));
-            return response;
-        }
-    }
 }
 
 /// <summary>The Host header a test browser sends instead of its URL's authority; null sends the URL's.</summary>
@@ -91,6 +74,3 @@ public sealed class HostHeader
 {
     public string? Value { get; set; }
 }
-
-/// <summary>One back-channel request as it left the app, and the answer.</summary>
-public sealed record BackChannelCall(string Method, Uri Uri, string? Host, int Status, string ResponseBody);

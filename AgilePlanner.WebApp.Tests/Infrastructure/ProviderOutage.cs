@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
@@ -52,8 +53,8 @@ public sealed class ProviderOutage
 
     public void Install(IServiceCollection services)
     {
-        services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint).AddHttpMessageHandler(() => new FaultHandler(this));
-        services.AddHttpClient(AgilePlannerHttpClients.Api).AddHttpMessageHandler(() => new FaultHandler(this));
+        services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).AddHttpMessageHandler(() => new FaultHandler(this));
+        services.AddHttpClient(AgilePlannerApiClient.HttpClientName).AddHttpMessageHandler(() => new FaultHandler(this));
     }
 
     /// <summary>Waits until <paramref name="count"/> requests in all have hung.</summary>

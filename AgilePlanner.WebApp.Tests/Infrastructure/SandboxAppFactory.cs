@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using System.Text;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,42 +12,20 @@ namespace AgilePlanner.WebApp.Tests.Infrastructure;
 /// </summary>
 public sealed class SandboxAppFactory : AgilePlannerAppFactory
 {
-    private readonly ConcurrentQueue<WireExchange> _exchanges = new();
-
     /// <summary>Every back-channel exchange, with both bodies.</summary>
-    public IReadOnlyCollection<WireExchange> BackChannel => _exchanges;
+    public WireLog Wire { get; } = new();
+
+    public IReadOnlyCollection<WireExchange> BackChannel => Wire.Exchanges;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
-                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => new Recorder(Server.CreateHandler(), _exchanges));
+                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Wire.Tap(Server.CreateHandler()));
             }
         });
     }
-
-    private sealed class Recorder(HttpMessageHandler inner, ConcurrentQueue<WireExchange> exchanges) : DelegatingHandler(inner)
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var requestBody = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-            var response = await base.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var copy = new StringContent(body, Encoding.UTF8);
-            copy.Headers.Clear();
-            foreach (var header in response.Content.Headers)
-            {
-                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-            response.Content = copy;
-            exchanges.Enqueue(new WireExchange(request.Method.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), requestBody, (int)response.StatusCode, body));
-            return response;
-        }
-    }
 }
-
-/// <summary>One back-channel request and its answer.</summary>
-public sealed record WireExchange(string Method, Uri Uri, string? Authorization, string RequestBody, int Status, string ResponseBody);

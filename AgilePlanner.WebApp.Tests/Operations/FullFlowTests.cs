@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -24,20 +25,20 @@ public sealed class FullFlowTests : IAsyncLifetime
     public async Task No_secret_of_a_full_flow_appears_in_any_log_line()
     {
         var events = new LogEventCapture();
-        var backChannel = new BackChannelRecorder();
+        var backChannel = new WireLog();
         var app = Host(services =>
         {
             services.AddSingleton<ILogEventSink>(events);
-            services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint).AddHttpMessageHandler(() => new RecordingHandler(backChannel));
+            services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).AddHttpMessageHandler(() => backChannel.Tap());
         });
         var cookies = new CookieContainer();
 
         var flow = await SignInAsync(app, cookies);
 
         var secrets = new List<string> { flow.Code, flow.State, DemoPassword, "sandbox-secret-not-for-production" };
-        secrets.AddRange(backChannel.Secrets());
+        secrets.AddRange(backChannel.Values("code_verifier", "client_secret", "refresh_token", "token", "access_token"));
         secrets.AddRange(cookies.GetAllCookies().Select(cookie => cookie.Value).Where(value => value.Length > 16));
-        Assert.Contains(backChannel.Secrets(), secret => secret.Length > 0);
+        Assert.Contains(backChannel.Values("code_verifier", "client_secret", "refresh_token", "token", "access_token"), secret => secret.Length > 0);
         Assert.Contains(events.Events, e => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/callback\"");
         foreach (var secret in secrets)
         {
@@ -103,8 +104,8 @@ public sealed class FullFlowTests : IAsyncLifetime
     private static void Route(AgilePlannerAppFactory app, Action<IServiceCollection>? configure = null) =>
         app.ConfigureTestServices = services =>
         {
-            services.AddHttpClient(AgilePlannerHttpClients.TokenEndpoint).ConfigurePrimaryHttpMessageHandler(() => app.Server.CreateHandler());
-            services.AddHttpClient(AgilePlannerHttpClients.Api).ConfigurePrimaryHttpMessageHandler(() => app.Server.CreateHandler());
+            services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).ConfigurePrimaryHttpMessageHandler(() => app.Server.CreateHandler());
+            services.AddHttpClient(AgilePlannerApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => app.Server.CreateHandler());
             configure?.Invoke(services);
         };
 
@@ -163,60 +164,6 @@ public sealed class FullFlowTests : IAsyncLifetime
         catch (IOException)
         {
             // A file still held by a finishing background task; the temp folder is cleaned by the OS.
-        }
-    }
-
-    /// <summary>What crossed the token endpoint's back channel: the verifier, the client's credentials and the tokens.</summary>
-    private sealed class BackChannelRecorder
-    {
-        private readonly List<string> _secrets = [];
-
-        public void Add(string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                lock (_secrets)
-                {
-                    _secrets.Add(value);
-                }
-            }
-        }
-
-        public IReadOnlyList<string> Secrets()
-        {
-            lock (_secrets)
-            {
-                return [.. _secrets];
-            }
-        }
-    }
-
-    private sealed class RecordingHandler(BackChannelRecorder recorder) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            recorder.Add(request.Headers.Authorization?.Parameter);
-            if (request.Content is not null)
-            {
-                var form = QueryHelpers.ParseQuery(await request.Content.ReadAsStringAsync(cancellationToken));
-                foreach (var name in new[] { "code_verifier", "client_secret", "refresh_token", "token" })
-                {
-                    recorder.Add(form.TryGetValue(name, out var value) ? value.ToString() : null);
-                }
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (body.StartsWith('{'))
-            {
-                using var json = JsonDocument.Parse(body);
-                foreach (var name in new[] { "access_token", "refresh_token" })
-                {
-                    recorder.Add(json.RootElement.TryGetProperty(name, out var value) ? value.GetString() : null);
-                }
-            }
-            return response;
         }
     }
 }

@@ -1,4 +1,4 @@
-using AgilePlanner.WebApp.Api;
+using AgilePlanner.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,16 +1,17 @@
-using AgilePlanner.WebApp.Authentication;
-using AgilePlanner.WebApp.Session;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
+using AgilePlanner.WebApp.Connect;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace AgilePlanner.WebApp.Api;
 
-/// <summary>Turns an <see cref="ApiException"/> from any page into the page that tells the user what happened.</summary>
-public sealed class ApiFailureFilter(SessionStore session, ILogger<ApiFailureFilter> logger) : IAsyncExceptionFilter
+/// <summary>Turns an <see cref="AgilePlannerApiException"/> from any page into the page that tells the user what happened.</summary>
+public sealed class ApiFailureFilter(AgilePlannerSession session, ILogger<ApiFailureFilter> logger) : IAsyncExceptionFilter
 {
     public async Task OnExceptionAsync(ExceptionContext context)
     {
-        if (context.Exception is not ApiException failure)
+        if (context.Exception is not AgilePlannerApiException failure)
         {
             return;
         }
@@ -21,25 +22,25 @@ public sealed class ApiFailureFilter(SessionStore session, ILogger<ApiFailureFil
         var returnUrl = Uri.EscapeDataString(here);
         switch (failure.Failure)
         {
-            case ApiFailure.NotConnected:
+            case AgilePlannerApiFailure.NotConnected:
                 context.Result = new RedirectResult($"{request.PathBase}/connection/needed?returnUrl={returnUrl}");
                 break;
-            case ApiFailure.ConnectionExpired:
+            case AgilePlannerApiFailure.ConnectionExpired:
                 await session.ClearAsync();
-                logger.SessionEnded("the API refused the token after a refresh");
+                ConnectionLog.SessionEnded(logger, "the API refused the token after a refresh");
                 context.Result = new RedirectResult($"{request.PathBase}/connection/expired?returnUrl={returnUrl}");
                 break;
-            case ApiFailure.AccessRevoked:
+            case AgilePlannerApiFailure.AccessRevoked:
                 // Cleared at once, so the next page does not try the refused tokens again.
                 await session.ClearAsync();
-                logger.ConnectionRevoked();
+                ConnectionLog.ConnectionRevoked(logger);
                 context.Result = new RedirectResult($"{request.PathBase}/connection/revoked");
                 break;
-            case ApiFailure.InsufficientScope:
-                var scope = Uri.EscapeDataString(failure.RequiredScope ?? Configuration.Scopes.Write);
+            case AgilePlannerApiFailure.InsufficientScope:
+                var scope = Uri.EscapeDataString(failure.RequiredScope ?? AgilePlannerScopes.Write);
                 context.Result = new RedirectResult($"{request.PathBase}/connection/more-access?scope={scope}&returnUrl={returnUrl}");
                 break;
-            case ApiFailure.NotFound:
+            case AgilePlannerApiFailure.NotFound:
                 context.Result = new NotFoundResult();
                 break;
             default:

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
 using AgilePlanner.WebApp.Flow;
-using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -12,17 +11,15 @@ namespace AgilePlanner.WebApp.ApiConsole;
 /// Sends a checked console path as a GET through the app's own API back channel (the named client whose handler
 /// attaches the session's bearer token, refreshes it and retries), and describes the answer for the page.
 /// </summary>
-public sealed class ApiConsoleClient(
-    IHttpClientFactory httpClientFactory,
-    IOptionsMonitor<AgilePlannerAuthenticationOptions> options,
-    TimeProvider time)
+public sealed class ApiConsoleClient(IHttpClientFactory httpClientFactory, TimeProvider time)
 {
     /// <summary>Most bytes of an answer shown; the rest is cut with a note.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>The API base for this request (the sandbox's is on the app's own address).</summary>
-    public Uri ApiBase(HttpRequest request) =>
-        AgilePlannerEndpoints.Api(options.Get(AgilePlannerAuthenticationDefaults.AuthenticationScheme), request);
+    /// <summary>The API client's base address (the sandbox's is on the app's own listening address).</summary>
+    public Uri ApiBase() =>
+        httpClientFactory.CreateClient(AgilePlannerApiClient.HttpClientName).BaseAddress
+        ?? throw new InvalidOperationException("The API client has no base address.");
 
     public async Task<ApiConsoleResult> SendAsync(Uri target, CancellationToken cancellationToken)
     {
@@ -32,7 +29,7 @@ public sealed class ApiConsoleClient(
         HttpResponseMessage response;
         try
         {
-            response = await httpClientFactory.CreateClient(AgilePlannerHttpClients.Api).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response = await httpClientFactory.CreateClient(AgilePlannerApiClient.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))

@@ -1,3 +1,4 @@
+using AgilePlanner.Api;
 using AgilePlanner.WebApp.Security;
 using Microsoft.AspNetCore.Mvc;
 

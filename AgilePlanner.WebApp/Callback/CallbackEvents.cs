@@ -1,4 +1,5 @@
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.WebApp.Flow;
 using AgilePlanner.WebApp.Security;
 using Microsoft.AspNetCore.Authentication;

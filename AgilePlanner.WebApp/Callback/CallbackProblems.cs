@@ -1,4 +1,5 @@
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 
 namespace AgilePlanner.WebApp.Callback;
 

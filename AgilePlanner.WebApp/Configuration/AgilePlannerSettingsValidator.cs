@@ -30,7 +30,7 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
             failures.Add($"AgilePlanner:CallbackPath must be a path on this app starting with '/', such as '/callback' (it is '{settings.CallbackPath}').");
         }
 
-        if (settings.ScopeList.Count == 0 || settings.ScopeList.Any(s => !Scopes.IsValid(s)))
+        if (settings.ScopeList.Count == 0 || settings.ScopeList.Any(s => !AgilePlanner.Api.AgilePlannerScopes.IsValid(s)))
         {
             failures.Add("AgilePlanner:Scopes must be one or more space-separated scope names, such as 'read' or 'read write'.");
         }

@@ -1,8 +1,8 @@
-using AgilePlanner.WebApp.Api;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
+using AgilePlanner.Sandbox;
 using AgilePlanner.WebApp.Configuration;
 using AgilePlanner.WebApp.Security;
-using AgilePlanner.WebApp.Session;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -13,9 +13,8 @@ namespace AgilePlanner.WebApp.Connect;
 public sealed class ConnectController(
     IOptions<AgilePlannerSettings> settings,
     IOptionsMonitor<AgilePlannerAuthenticationOptions> providerOptions,
-    SessionStore session,
-    AgilePlannerTokenClient tokenClient,
-    ApiResponseCache apiCache,
+    AgilePlannerSession session,
+    IConfiguration configuration,
     ILogger<ConnectController> logger) : Controller
 {
     private const int MaxExtraScopes = 4;
@@ -25,7 +24,7 @@ public sealed class ConnectController(
     public IActionResult Connect(string? returnUrl, string? scope)
     {
         var properties = new OAuthChallengeProperties { RedirectUri = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) };
-        var extra = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(Scopes.IsValid).Take(MaxExtraScopes).ToArray();
+        var extra = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(AgilePlannerScopes.IsValid).Take(MaxExtraScopes).ToArray();
         if (extra.Length > 0)
         {
             properties.Scope = settings.Value.ScopeList.Concat(extra).Distinct(StringComparer.Ordinal).ToList();
@@ -39,28 +38,9 @@ public sealed class ConnectController(
     public async Task<IActionResult> Disconnect(CancellationToken cancellationToken)
     {
         var tokens = await session.GetTokensAsync();
-        var revoked = false;
-        var options = providerOptions.Get(AgilePlannerAuthenticationDefaults.AuthenticationScheme);
-        if (tokens is not null && AgilePlannerEndpoints.Revocation(options, Request) is { } endpoint)
-        {
-            // The refresh token first: revoking it ends the grant, access tokens included, at servers that link them.
-            var refresh = tokens.RefreshToken is null
-                ? RevocationOutcome.Confirmed
-                : await tokenClient.RevokeAsync(endpoint, options, tokens.RefreshToken, "refresh_token", cancellationToken);
-            // A provider that did not answer is not asked again: the user would sit through a second back-channel timeout.
-            var access = refresh == RevocationOutcome.NoAnswer
-                ? RevocationOutcome.NoAnswer
-                : await tokenClient.RevokeAsync(endpoint, options, tokens.AccessToken, "access_token", cancellationToken);
-            revoked = refresh == RevocationOutcome.Confirmed && access == RevocationOutcome.Confirmed;
-        }
-
-        if (tokens is not null)
-        {
-            // The cookie may be replayed after this: what the token read must not outlive the session.
-            apiCache.Drop(tokens.AccessToken);
-        }
-        await session.ClearAsync();
-        logger.Disconnected(revoked);
+        // Revokes the refresh token, then the access token (RFC 7009), forgets what the API client cached, ends the session.
+        var revoked = await session.SignOutAsync(cancellationToken) == RevocationOutcome.Confirmed;
+        ConnectionLog.Disconnected(logger, revoked);
         TempData["notice"] = tokens is null
             ? "You were not connected."
             : revoked
@@ -68,7 +48,7 @@ public sealed class ConnectController(
                 : "Disconnected from this app. Agile Planner could not confirm the access was cancelled; you can remove it in your Agile Planner account.";
         if (tokens is not null)
         {
-            TempData[ProviderSessionKey] = ProviderSignOutUrl(options);
+            TempData[ProviderSessionKey] = ProviderSignOutUrl(providerOptions.Get(AgilePlannerAuthenticationDefaults.AuthenticationScheme));
         }
         return LocalRedirect(Url.Content("~/"));
     }
@@ -94,10 +74,11 @@ public sealed class ConnectController(
         // "/sandbox/oauth/authorize" parses as an absolute file: URI on Unix, hence the scheme test.
         if (!Uri.TryCreate(authorize, UriKind.Absolute, out var absolute) || (absolute.Scheme != Uri.UriSchemeHttp && absolute.Scheme != Uri.UriSchemeHttps))
         {
-            return Url.Content("~/sandbox/account/apps");
+            return Url.Content("~" + SandboxRoutes.ConnectedApps);
         }
-        return options.UseSandboxDefaults && absolute.AbsolutePath.EndsWith("/oauth/authorize", StringComparison.Ordinal)
-            ? new Uri(absolute, "../account/apps").ToString()
+        // A sandbox hosted by another instance of this app: its connected apps are beside its authorize endpoint.
+        return SandboxHostingExtensions.IsEnabled(configuration) && absolute.AbsolutePath.EndsWith(SandboxRoutes.Authorization, StringComparison.Ordinal)
+            ? new Uri(absolute, SandboxRoutes.ConnectedApps).ToString()
             : absolute.GetLeftPart(UriPartial.Authority) + "/";
     }
 
@@ -113,10 +94,10 @@ public sealed class ConnectController(
     [HttpGet("/connection/more-access")]
     public IActionResult MoreAccess(string? scope, string? returnUrl)
     {
-        var missing = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(Scopes.IsValid).Take(MaxExtraScopes).ToArray();
+        var missing = (scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(AgilePlannerScopes.IsValid).Take(MaxExtraScopes).ToArray();
         if (missing.Length == 0)
         {
-            missing = [Scopes.Write];
+            missing = [AgilePlannerScopes.Write];
         }
         var connect = Url.Action(nameof(Connect), new { scope = string.Join(' ', missing), returnUrl = ReturnUrls.Local(Url, returnUrl, Url.Content("~/account")) })!;
         return View(new MoreAccessViewModel(missing, connect));

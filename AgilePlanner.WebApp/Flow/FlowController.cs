@@ -1,10 +1,10 @@
-using AgilePlanner.WebApp.Session;
+using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AgilePlanner.WebApp.Flow;
 
 /// <summary>The flow inspector: the last connection of this browser, step by step, secrets masked.</summary>
-public sealed class FlowController(FlowRecorder recorder, SessionStore session, TimeProvider timeProvider) : Controller
+public sealed class FlowController(FlowRecorder recorder, AgilePlannerSession session) : Controller
 {
     [HttpGet("/flow")]
     public async Task<IActionResult> Index()
@@ -21,7 +21,7 @@ public sealed class FlowController(FlowRecorder recorder, SessionStore session, 
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> ExpireAccessToken()
     {
-        TempData["notice"] = await session.ExpireAccessTokenAsync(timeProvider.GetUtcNow())
+        TempData["notice"] = await session.ExpireAccessTokenAsync()
             ? "The access token now counts as expired. Open Your account: the app refreshes it first, and the refresh appears here."
             : "There is no connection with a refresh token to expire.";
         return LocalRedirect("/flow");

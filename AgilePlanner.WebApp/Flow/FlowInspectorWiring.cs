@@ -1,5 +1,6 @@
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.WebApp.ApiConsole;
-using AgilePlanner.WebApp.Authentication;
 using AgilePlanner.WebApp.Flow;
 
 namespace AgilePlanner.WebApp;
@@ -8,15 +9,15 @@ public static class FlowInspectorWiring
 {
     /// <summary>
     /// The flow inspector (<c>/flow</c>) on the Agile Planner scheme and its back channel, and the API console
-    /// (<c>/console</c>). Call after <c>AddAgilePlannerClient</c>, so the recording handler sits innermost.
+    /// (<c>/console</c>). Call after <c>AddAgilePlannerSignIn</c> and <c>AddAgilePlannerApiClient</c>, so the recording handler sits innermost.
     /// </summary>
     public static WebApplicationBuilder AddFlowInspector(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<FlowInspectorOptions>(builder.Configuration.GetSection("FlowInspector"));
         builder.Services.AddFlowInspector<AgilePlannerAuthenticationOptions>(
             AgilePlannerAuthenticationDefaults.AuthenticationScheme,
-            AgilePlannerHttpClients.TokenEndpoint,
-            AgilePlannerHttpClients.Api);
+            AgilePlannerAuthenticationDefaults.BackchannelHttpClientName,
+            AgilePlannerApiClient.HttpClientName);
         builder.Services.AddSingleton<ApiConsoleClient>();
         return builder;
     }

@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AgilePlanner.WebApp.Api;
-using AgilePlanner.WebApp.Configuration;
-using AgilePlanner.WebApp.Session;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,7 +11,7 @@ namespace AgilePlanner.WebApp.Projects;
 /// <summary>The user's projects, a project's iterations and stories, and "Add a story" (which needs the write scope).</summary>
 [Authorize]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed partial class ProjectsController(AgilePlannerApiClient api, SessionStore session) : Controller
+public sealed partial class ProjectsController(AgilePlannerApiClient api, AgilePlannerSession session) : Controller
 {
     public static readonly string[] StoryStates = ["unstarted", "started", "finished", "accepted"];
     public static readonly string[] StoryTypes = ["feature", "bug", "chore"];
@@ -20,7 +19,7 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, Sessio
     [HttpGet("/projects")]
     public async Task<IActionResult> Index(string? cursor, CancellationToken cancellationToken)
     {
-        var page = await api.GetProjectsAsync(CleanCursor(cursor), cancellationToken);
+        var page = await api.GetProjectsPageAsync(CleanCursor(cursor), cancellationToken);
         return View(new ProjectsViewModel(page, !string.IsNullOrEmpty(cursor)));
     }
 
@@ -55,11 +54,11 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, Sessio
             TempData["notice"] = $"Story “{story.Title}” added.";
             return LocalRedirect(here);
         }
-        catch (ApiException failure) when (failure.Failure == ApiFailure.InsufficientScope)
+        catch (AgilePlannerApiException failure) when (failure.Failure == AgilePlannerApiFailure.InsufficientScope)
         {
-            return LocalRedirect(Url.Action("MoreAccess", "Connect", new { scope = failure.RequiredScope ?? Scopes.Write, returnUrl = here })!);
+            return LocalRedirect(Url.Action("MoreAccess", "Connect", new { scope = failure.RequiredScope ?? AgilePlannerScopes.Write, returnUrl = here })!);
         }
-        catch (ApiException failure) when (failure.Failure == ApiFailure.Rejected)
+        catch (AgilePlannerApiException failure) when (failure.Failure == AgilePlannerApiFailure.Rejected)
         {
             ModelState.AddModelError(string.Empty, failure.ApiMessage ?? "Agile Planner did not accept this story.");
             return View("Project", await LoadAsync(id, null, null, null, form, cancellationToken));
@@ -69,15 +68,15 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, Sessio
     private async Task<ProjectViewModel> LoadAsync(string id, string? iteration, string? state, string? cursor, NewStoryForm form, CancellationToken cancellationToken)
     {
         var project = await api.GetProjectAsync(id, cancellationToken);
-        var iterations = await api.GetIterationsAsync(id, cancellationToken);
+        var iterations = await api.GetIterationsAsync(id, cancellationToken).ToListAsync(cancellationToken);
         var number = int.TryParse(iteration, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
-        var chosen = iterations.Items.FirstOrDefault(i => i.Number == number)
-            ?? iterations.Items.FirstOrDefault(i => i.State == "current")
-            ?? iterations.Items.FirstOrDefault();
+        var chosen = iterations.FirstOrDefault(i => i.Number == number)
+            ?? iterations.FirstOrDefault(i => i.State == "current")
+            ?? iterations.FirstOrDefault();
         var filter = StoryStates.Contains(state) ? state : null;
-        var stories = await api.GetStoriesAsync(id, chosen?.Number, filter, CleanCursor(cursor), cancellationToken);
-        var canWrite = (await session.GetTokensAsync())?.HasScope(Scopes.Write) == true;
-        return new ProjectViewModel(project, iterations.Items, chosen, filter, stories, !string.IsNullOrEmpty(cursor), canWrite, form);
+        var stories = await api.GetStoriesPageAsync(id, chosen?.Number, filter, CleanCursor(cursor), cancellationToken);
+        var canWrite = (await session.GetTokensAsync())?.HasScope(AgilePlannerScopes.Write) == true;
+        return new ProjectViewModel(project, iterations, chosen, filter, stories, !string.IsNullOrEmpty(cursor), canWrite, form);
     }
 
     private static bool IsId(string id) => IdPattern().IsMatch(id);

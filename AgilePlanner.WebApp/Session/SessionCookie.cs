@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.WebApp.Connect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,6 +13,9 @@ namespace AgilePlanner.WebApp.Session;
 /// </summary>
 public static class SessionCookie
 {
+    /// <summary>The cookie scheme that holds the signed-in session and its tokens (the provider's <c>SignInScheme</c>).</summary>
+    public const string Scheme = "AgilePlannerSession";
+
     public const string Name = "AgilePlanner";
 
     /// <summary>The name browsers get over HTTPS: bound to this host, Secure and Path=/ enforced by the browser.</summary>
@@ -82,9 +85,9 @@ public sealed class SessionCookieEvents(TimeProvider timeProvider, ILogger<Sessi
             || !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || timeProvider.GetUtcNow() >= DateTimeOffset.FromUnixTimeSeconds(seconds))
         {
-            logger.SessionEnded("absolute lifetime reached");
+            ConnectionLog.SessionEnded(logger, "absolute lifetime reached");
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(AgilePlannerAuthenticationDefaults.SessionScheme);
+            await context.HttpContext.SignOutAsync(SessionCookie.Scheme);
             return;
         }
         await base.ValidatePrincipal(context);

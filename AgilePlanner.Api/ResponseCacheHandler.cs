@@ -1,0 +1,97 @@
+using System.Net;
+
+namespace AgilePlanner.Api;
+
+/// <summary>
+/// Answers marked GETs from <see cref="AgilePlannerResponseCache"/>. It sits inside <see cref="BearerTokenHandler"/>, so it sees
+/// the token each call is made with, and outside the resilience pipeline, so a fresh answer needs no call at all.
+/// </summary>
+internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization?.Parameter is not { Length: > 0 } token || request.RequestUri is not { } address)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var tokenKey = AgilePlannerResponseCache.TokenKey(token);
+        if (request.Method != HttpMethod.Get)
+        {
+            var written = await base.SendAsync(request, cancellationToken);
+            if (written.IsSuccessStatusCode || written.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                cache.Invalidate(tokenKey);
+            }
+            return written;
+        }
+
+        if (!request.Options.TryGetValue(AgilePlannerResponseCache.Cacheable, out var cacheable) || !cacheable)
+        {
+            var uncached = await base.SendAsync(request, cancellationToken);
+            if (uncached.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                cache.Invalidate(tokenKey);
+            }
+            return uncached;
+        }
+
+        var now = cache.Now;
+        cache.TryGet(tokenKey, address, out var cached);
+        if (cached is not null && now < cached.FreshUntil)
+        {
+            return cached.ToResponse(request);
+        }
+        if (cached?.ETag is { } etag)
+        {
+            request.Headers.IfNoneMatch.Add(etag);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
+        {
+            var revalidated = cached with { FreshUntil = now + Freshness(response) };
+            cache.Set(tokenKey, address, revalidated);
+            response.Dispose();
+            return revalidated.ToResponse(request);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The token is no longer valid: nothing it cached may be served again, whatever page asks.
+            cache.Invalidate(tokenKey);
+            return response;
+        }
+
+        if (response.StatusCode != HttpStatusCode.OK || response.Headers.CacheControl?.NoStore == true)
+        {
+            cache.Remove(tokenKey, address);
+            return response;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var answer = new CachedAnswer(body, response.Content.Headers.ContentType, response.Headers.ETag, now + Freshness(response));
+        if (answer.ETag is not null || answer.FreshUntil > now)
+        {
+            cache.Set(tokenKey, address, answer);
+        }
+        response.Dispose();
+        return answer.ToResponse(request);
+    }
+
+    /// <summary>The API's <c>max-age</c> (or zero for <c>no-cache</c>), capped by the configured duration, which applies when it says nothing.</summary>
+    private TimeSpan Freshness(HttpResponseMessage response)
+    {
+        var limit = cache.Limit;
+        var control = response.Headers.CacheControl;
+        if (control is null)
+        {
+            return limit;
+        }
+        if (control.NoCache)
+        {
+            return TimeSpan.Zero;
+        }
+        return control.MaxAge is { } maxAge && maxAge < limit ? maxAge : limit;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AgilePlanner.Api;
+using Microsoft.Extensions.Logging;
+
+namespace AgilePlanner.AspNetCore;
+
+/// <summary>
+/// The back channel to the token and revocation endpoints: code exchange, refresh and RFC 7009 revocation,
+/// client authentication in the form body, over the scheme's <see cref="Microsoft.AspNetCore.Authentication.RemoteAuthenticationOptions.Backchannel"/>
+/// within its <c>BackchannelTimeout</c>. Never retried: a retried code exchange is a second redemption.
+/// </summary>
+internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger<AgilePlannerTokenClient> logger)
+{
+    private const int MaxResponseBytes = 64 * 1024;
+
+    public Task<TokenResult> RedeemCodeAsync(
+        string tokenEndpoint, AgilePlannerAuthenticationOptions options, string code, string redirectUri, string? codeVerifier, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = options.ClientId,
+            ["client_secret"] = options.ClientSecret,
+        };
+        if (codeVerifier is not null)
+        {
+            form[Microsoft.AspNetCore.Authentication.OAuth.OAuthConstants.CodeVerifierKey] = codeVerifier;
+        }
+        return RequestTokensAsync(tokenEndpoint, options, "authorization_code", form, cancellationToken);
+    }
+
+    public Task<TokenResult> RefreshAsync(string tokenEndpoint, AgilePlannerAuthenticationOptions options, string refreshToken, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = options.ClientId,
+            ["client_secret"] = options.ClientSecret,
+        };
+        return RequestTokensAsync(tokenEndpoint, options, "refresh_token", form, cancellationToken);
+    }
+
+    /// <summary>RFC 7009 revocation: whether the provider confirmed it, refused it, or did not answer at all.</summary>
+    public async Task<RevocationOutcome> RevokeAsync(
+        string revocationEndpoint, AgilePlannerAuthenticationOptions options, string token, string tokenTypeHint, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["token"] = token,
+            ["token_type_hint"] = tokenTypeHint,
+            ["client_id"] = options.ClientId,
+            ["client_secret"] = options.ClientSecret,
+        };
+        using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, revocationEndpoint) { Content = new FormUrlEncodedContent(form) };
+            using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            logger.TokenRevoked(tokenTypeHint, (int)response.StatusCode);
+            return response.IsSuccessStatusCode ? RevocationOutcome.Confirmed : RevocationOutcome.Refused;
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            logger.TokenRevocationFailed(tokenTypeHint, exception.GetType().Name);
+            return RevocationOutcome.NoAnswer;
+        }
+    }
+
+    private async Task<TokenResult> RequestTokensAsync(
+        string tokenEndpoint, AgilePlannerAuthenticationOptions options, string grantType, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync(tokenEndpoint, options, form, cancellationToken);
+        if (result.Succeeded)
+        {
+            logger.TokenRequestSucceeded(grantType, result.Tokens!.ExpiresIn);
+        }
+        else
+        {
+            logger.TokenRequestFailed(grantType, result.Failure!.Value, result.Status, result.ErrorCode);
+        }
+        return result;
+    }
+
+    private async Task<TokenResult> SendAsync(string tokenEndpoint, AgilePlannerAuthenticationOptions options, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            var json = await ReadJsonAsync(response, linked.Token);
+
+            if (response.IsSuccessStatusCode)
+            {
+                return ParseTokens(json) is { } tokens
+                    ? TokenResult.Success(tokens)
+                    : TokenResult.Failed(TokenFailure.InvalidResponse, status: status);
+            }
+
+            if (status >= 500)
+            {
+                return TokenResult.Failed(TokenFailure.ServerError, status: status);
+            }
+
+            var error = json is { ValueKind: JsonValueKind.Object } && json.Value.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                ? ProviderText.Code(e.GetString())
+                : null;
+            var description = error is not null && json!.Value.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String
+                ? ProviderText.Description(d.GetString())
+                : null;
+            return (error switch
+            {
+                null => TokenResult.Failed(TokenFailure.InvalidResponse, status: status),
+                "invalid_grant" => TokenResult.Failed(TokenFailure.InvalidGrant, error, status),
+                "invalid_client" => TokenResult.Failed(TokenFailure.InvalidClient, error, status),
+                _ => TokenResult.Failed(TokenFailure.Rejected, error, status),
+            }) with { ErrorDescription = description };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TokenResult.Failed(TokenFailure.Timeout);
+        }
+        catch (HttpRequestException)
+        {
+            return TokenResult.Failed(TokenFailure.Unreachable);
+        }
+    }
+
+    private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > MaxResponseBytes)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (body.Length > MaxResponseBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TokenSet? ParseTokens(JsonElement? json)
+    {
+        if (json is not { ValueKind: JsonValueKind.Object } root
+            || !root.TryGetProperty("access_token", out var access) || access.ValueKind != JsonValueKind.String
+            || string.IsNullOrEmpty(access.GetString()))
+        {
+            return null;
+        }
+
+        var tokenType = root.TryGetProperty("token_type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "Bearer";
+        if (!string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        int? expiresIn = null;
+        if (root.TryGetProperty("expires_in", out var expires))
+        {
+            if (expires.ValueKind == JsonValueKind.Number && expires.TryGetInt32(out var seconds) && seconds > 0)
+            {
+                expiresIn = seconds;
+            }
+            else if (expires.ValueKind == JsonValueKind.String && int.TryParse(expires.GetString(), out var text) && text > 0)
+            {
+                expiresIn = text;
+            }
+        }
+
+        var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        return new TokenSet(access.GetString()!, string.IsNullOrEmpty(refresh) ? null : refresh, "Bearer", expiresIn, scope);
+    }
+}
