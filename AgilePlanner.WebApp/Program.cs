@@ -7,11 +7,11 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
 
-    // Structured logs from the Serilog section of appsettings.
-    builder.AddLogging();
+    // Structured logs from the Serilog section of appsettings, secrets masked.
+    builder.AddStructuredLogging();
 
     // Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
-    builder.AddReverseProxy();
+    builder.AddPublicAddress();
 
     // One folder for what must survive a restart: the sandbox database and the Data Protection keys.
     var dataDirectory = DataDirectory.Resolve(builder);
@@ -24,7 +24,7 @@ try
     builder.AddAgilePlannerSandbox(dataDirectory);
 
     // Brotli or gzip for pages and static files (not over HTTPS: BREACH).
-    builder.AddResponseCompression();
+    builder.AddPageCompression();
 
     // The AgilePlanner section, checked at start.
     builder.AddAgilePlannerSettings();
@@ -47,10 +47,13 @@ try
     var app = builder.Build();
 
     // The public scheme and host first, so everything after sees them.
-    app.UseReverseProxy();
+    app.UsePublicAddress();
 
     // Only the public address or a loopback name: any other host gets a 400 page, before anything builds a URL from it.
     app.UseAllowedHosts();
+
+    // Compression for every body after this, the static files included.
+    app.UsePageCompression();
 
     // One log line a request.
     app.UseRequestLogging();
@@ -63,6 +66,9 @@ try
 
     app.UseStaticFiles();
     app.UseRouting();
+
+    // The flow inspector sees each callback before the OAuth handler answers it.
+    app.UseFlowInspector();
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();

@@ -21,7 +21,7 @@ public sealed class ResponseCompressionTests : IAsyncLifetime
         await using var body = new BrotliStream(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), CompressionMode.Decompress);
         var html = await new StreamReader(body).ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.Contains("Agile Planner Connect", html);
-        Assert.True(System.Text.Encoding.UTF8.GetByteCount(html) >= AgilePlanner.WebApp.Hosting.ResponseCompression.MinimumCompressedBytes);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(html) >= AgilePlanner.WebApp.Hosting.PageCompression.MinimumCompressedBytes);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ResponseCompressionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(response.Content.Headers.ContentEncoding);
         var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-        Assert.InRange(body.Length, 1, AgilePlanner.WebApp.Hosting.ResponseCompression.MinimumCompressedBytes - 1);
+        Assert.InRange(body.Length, 1, AgilePlanner.WebApp.Hosting.PageCompression.MinimumCompressedBytes - 1);
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         Assert.Contains("Agile Planner Connect", System.Text.Encoding.UTF8.GetString(body));
     }

@@ -26,21 +26,10 @@ public static class FlowInspectorExtensions
         services.TryAddScoped<FlowRecordingOAuthEvents>();
         services.AddSingleton<IPostConfigureOptions<TOptions>>(provider =>
             new FlowRecordingOAuthEventsSetup<TOptions>(scheme, provider.GetRequiredService<FlowEventTargets>()));
-        services.AddTransient<IStartupFilter, FlowCallbackStartupFilter>();
         foreach (var name in httpClientNames)
         {
             services.AddHttpClient(name).AddHttpMessageHandler<FlowRecordingHandler>();
         }
         return services;
-    }
-
-    /// <summary>Puts the callback recorder in front of the whole pipeline, so it sees the callback before the OAuth handler.</summary>
-    private sealed class FlowCallbackStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseMiddleware<FlowCallbackRecorder>();
-            next(app);
-        };
     }
 }

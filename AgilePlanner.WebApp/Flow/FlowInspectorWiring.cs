@@ -21,4 +21,11 @@ public static class FlowInspectorWiring
         builder.Services.AddSingleton<ApiConsoleClient>();
         return builder;
     }
+
+    /// <summary>Records each callback as it arrives (its query, secrets masked), before the OAuth handler answers it.</summary>
+    public static WebApplication UseFlowInspector(this WebApplication app)
+    {
+        app.UseMiddleware<FlowCallbackRecorder>();
+        return app;
+    }
 }

@@ -43,7 +43,7 @@ public sealed class AllowedHosts
         var entries = (configuration[Key] ?? string.Empty)
             .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToList();
-        if (entries.Count == 0 && ReverseProxy.PublicBaseUrl(configuration) is { } publicBaseUrl)
+        if (entries.Count == 0 && PublicAddress.PublicBaseUrl(configuration) is { } publicBaseUrl)
         {
             entries.Add(publicBaseUrl.IdnHost);
         }

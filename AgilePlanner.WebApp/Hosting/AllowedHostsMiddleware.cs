@@ -9,7 +9,7 @@ namespace AgilePlanner.WebApp.Hosting;
 /// </summary>
 public sealed partial class AllowedHostsMiddleware(RequestDelegate next, AllowedHosts allowedHosts, ILogger<AllowedHostsMiddleware> logger)
 {
-    /// <summary>Set by <see cref="ReverseProxy.UseReverseProxy"/> when an X-Forwarded-Host could not be decoded.</summary>
+    /// <summary>Set by <see cref="PublicAddress.UsePublicAddress"/> when an X-Forwarded-Host could not be decoded.</summary>
     public static readonly object MalformedForwardedHost = new();
 
     public Task InvokeAsync(HttpContext context)

@@ -6,7 +6,7 @@ namespace AgilePlanner.WebApp.Hosting;
 public static class HostingExtensions
 {
     /// <summary>Serilog, configured from the <c>Serilog</c> section of appsettings, with secrets masked in every sink.</summary>
-    public static WebApplicationBuilder AddLogging(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddStructuredLogging(this WebApplicationBuilder builder)
     {
         // Serilog writes the console itself; the framework's console provider would print every line twice.
         builder.Logging.ClearProviders();

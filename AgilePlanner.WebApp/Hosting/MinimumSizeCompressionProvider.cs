@@ -8,5 +8,5 @@ public sealed class MinimumSizeCompressionProvider(IServiceProvider services, IO
     : ResponseCompressionProvider(services, options)
 {
     public override bool ShouldCompressResponse(HttpContext context) =>
-        !(context.Response.ContentLength < ResponseCompression.MinimumCompressedBytes) && base.ShouldCompressResponse(context);
+        !(context.Response.ContentLength < PageCompression.MinimumCompressedBytes) && base.ShouldCompressResponse(context);
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace AgilePlanner.WebApp.Hosting;
 
 /// <summary>
-/// Holds a response body until it passes <see cref="ResponseCompression.MinimumCompressedBytes"/>: a body that ends
+/// Holds a response body until it passes <see cref="PageCompression.MinimumCompressedBytes"/>: a body that ends
 /// sooner is sent at once with its Content-Length (which compression then skips); a longer one streams on unchanged.
 /// Flushes while holding are deferred, so a page's end-of-view flush does not start the response early.
 /// </summary>

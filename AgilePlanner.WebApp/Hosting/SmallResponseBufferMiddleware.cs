@@ -8,7 +8,7 @@ public sealed class SmallResponseBufferMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        await using var buffer = new SmallResponseBuffer(original, context.Response, ResponseCompression.MinimumCompressedBytes);
+        await using var buffer = new SmallResponseBuffer(original, context.Response, PageCompression.MinimumCompressedBytes);
         context.Features.Set<IHttpResponseBodyFeature>(buffer);
         try
         {

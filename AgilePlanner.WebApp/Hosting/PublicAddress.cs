@@ -10,12 +10,12 @@ namespace AgilePlanner.WebApp.Hosting;
 /// so the <c>redirect_uri</c> built from the request is the public one whatever the proxy sends. What remains is checked
 /// against <see cref="AllowedHosts"/> by <see cref="AllowedHostsMiddleware"/>.
 /// </summary>
-public static class ReverseProxy
+public static class PublicAddress
 {
     public const string SectionName = "ForwardedHeaders";
     public const string PublicBaseUrlKey = "AgilePlanner:PublicBaseUrl";
 
-    public static WebApplicationBuilder AddReverseProxy(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPublicAddress(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(SectionName);
         var proxies = ParseAll(section, "KnownProxies", ParseAddress);
@@ -47,7 +47,7 @@ public static class ReverseProxy
     }
 
     /// <summary>First in the pipeline, so logs, cookies and redirect URIs all see the public scheme and host.</summary>
-    public static WebApplication UseReverseProxy(this WebApplication app)
+    public static WebApplication UsePublicAddress(this WebApplication app)
     {
         // The framework's forwarded-headers middleware throws on a host it cannot decode ("xn--"): such a request is refused as malformed.
         app.Use((context, next) =>
@@ -75,7 +75,7 @@ public static class ReverseProxy
         return app;
     }
 
-    /// <summary>After <see cref="UseReverseProxy"/>: a malformed or unknown host gets a 400 page before any handler runs.</summary>
+    /// <summary>After <see cref="UsePublicAddress"/>: a malformed or unknown host gets a 400 page before any handler runs.</summary>
     public static WebApplication UseAllowedHosts(this WebApplication app)
     {
         app.UseMiddleware<AllowedHostsMiddleware>();

@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace AgilePlanner.WebApp.Hosting;
 
 /// <summary>
-/// Brotli or gzip for pages, CSS, JS and JSON when the browser accepts them, first in the pipeline so every
+/// Brotli or gzip for pages, CSS, JS and JSON when the browser accepts them, early in the pipeline so every
 /// body is compressed, the static files included; bodies under <see cref="MinimumCompressedBytes"/> are sent as they are.
 /// </summary>
-public static class ResponseCompression
+public static class PageCompression
 {
     /// <summary>
     /// Below this a body fits in a segment or two either way, and compressing it costs more than it saves: a Brotli
@@ -16,7 +16,7 @@ public static class ResponseCompression
     /// </summary>
     public const int MinimumCompressedBytes = 2048;
 
-    public static WebApplicationBuilder AddResponseCompression(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPageCompression(this WebApplicationBuilder builder)
     {
         builder.Services.AddResponseCompression(options =>
         {
@@ -30,19 +30,14 @@ public static class ResponseCompression
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
         builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
         builder.Services.Replace(ServiceDescriptor.Singleton<IResponseCompressionProvider, MinimumSizeCompressionProvider>());
-        builder.Services.AddTransient<IStartupFilter, CompressionFirst>();
         return builder;
     }
 
-    /// <summary>Puts compression in front of the rest of the pipeline, so Program.cs needs one line for it.</summary>
-    private sealed class CompressionFirst : IStartupFilter
+    /// <summary>Compression, and inside it the buffer that lets a small body reach it whole and with its length.</summary>
+    public static WebApplication UsePageCompression(this WebApplication app)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseResponseCompression();
-            // Inside compression, so a small body reaches it whole and with its length.
-            app.UseMiddleware<SmallResponseBufferMiddleware>();
-            next(app);
-        };
+        app.UseResponseCompression();
+        app.UseMiddleware<SmallResponseBufferMiddleware>();
+        return app;
     }
 }
