@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace AgilePlanner.Api;
@@ -9,5 +10,6 @@ namespace AgilePlanner.Api;
 /// <param name="Company">The user's company, when they gave one.</param>
 /// <param name="TimeZone">The user's IANA time zone, when known.</param>
 /// <param name="CreatedAt">When the account was created.</param>
+[SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "The contract's name for GET /me.")]
 public sealed record Me(
     [property: JsonConverter(typeof(IdConverter))] string Id, string Name, string Email, string? Company, string? TimeZone, DateTimeOffset? CreatedAt);

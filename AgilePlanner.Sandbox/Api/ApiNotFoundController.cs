@@ -6,5 +6,6 @@ namespace AgilePlanner.Sandbox.Api;
 public sealed class ApiNotFoundController : ControllerBase
 {
     [Route("/sandbox/api/{**rest}", Order = int.MaxValue)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "An MVC action.")]
     public IActionResult NotFoundJson() => ApiError.NotFound("No such API endpoint. See the API v1 contract.");
 }

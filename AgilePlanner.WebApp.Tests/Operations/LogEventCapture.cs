@@ -15,5 +15,5 @@ public sealed class LogEventCapture : ILogEventSink
 
     /// <summary>Each event as its message and every property value, one line each, for asserting that nothing leaks.</summary>
     public string AllText => string.Join('\n', _events.Select(e =>
-        e.RenderMessage() + " " + string.Join(' ', e.Properties.Select(p => $"{p.Key}={p.Value}"))));
+        e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + string.Join(' ', e.Properties.Select(p => $"{p.Key}={p.Value}"))));
 }

@@ -35,7 +35,7 @@ public sealed class LoggingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var line = Assert.Single(_events.Events, e => e.Properties.ContainsKey("RequestPath"));
-        Assert.Equal("HTTP GET / responded 200 in ", line.RenderMessage()[..28]);
+        Assert.Equal("HTTP GET / responded 200 in ", line.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)[..28]);
         Assert.Equal("\"GET\"", line.Properties["RequestMethod"].ToString());
         Assert.Equal("200", line.Properties["StatusCode"].ToString());
         Assert.True(line.Properties.ContainsKey("Elapsed"));

@@ -97,7 +97,7 @@ public sealed class MinimalSampleTests : IAsyncLifetime
         var signedOut = await browser.PostAsync("/signout", content: null, Cancel);
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         var revocations = _wire.Exchanges.Where(e => e.Uri.AbsolutePath == "/sandbox/oauth/revoke").ToList();
-        Assert.Equal(["token_type_hint=refresh_token", "token_type_hint=access_token"], revocations.Select(e => e.RequestBody.Split('&').Single(p => p.StartsWith("token_type_hint="))));
+        Assert.Equal(["token_type_hint=refresh_token", "token_type_hint=access_token"], revocations.Select(e => e.RequestBody.Split('&').Single(p => p.StartsWith("token_type_hint=", StringComparison.Ordinal))));
         Assert.All(revocations, e => Assert.Equal(200, e.Status));
         using var api = _sandbox.CreateClient();
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);

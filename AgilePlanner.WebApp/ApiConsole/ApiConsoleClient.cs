@@ -96,7 +96,7 @@ public sealed class ApiConsoleClient(IHttpClientFactory httpClientFactory, TimeP
     }
 
     /// <summary>Project ids in a <c>/projects</c> list or a project, so the page can offer the paths that take one.</summary>
-    private static IReadOnlyList<string> ProjectIds(string json, Uri target)
+    private static List<string> ProjectIds(string json, Uri target)
     {
         if (!target.AbsolutePath.Contains("/projects", StringComparison.Ordinal) || target.AbsolutePath.Contains("/stories", StringComparison.Ordinal)
             || target.AbsolutePath.Contains("/iterations", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using AgilePlanner.WebApp.Security;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -18,17 +19,7 @@ public static partial class Masking
     /// <summary>Values shorter than this are hidden entirely, so the visible 8 characters stay a small part of the secret.</summary>
     public const int MinimumLengthToShowEnds = 20;
 
-    // Parameter and JSON property names whose values are credentials or grants (RFC 6749, 7009, 7636).
-    private static readonly HashSet<string> SecretNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "access_token", "refresh_token", "id_token", "token", "code", "code_verifier", "client_secret", "password", "assertion", "client_assertion", "device_code", "subject_token", "actor_token",
-    };
-
-    // Headers whose values carry credentials or session state.
-    private static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token",
-    };
+    private static readonly System.Collections.Frozen.FrozenSet<string> SecretParameters = SecretNames.Parameters;
 
     private static readonly JsonSerializerOptions PrettyJson = new()
     {
@@ -50,15 +41,15 @@ public static partial class Masking
     /// Names whose values are secrets in an OAuth redirect: the general ones plus <c>state</c>, which binds the
     /// redirect to this browser (an API query may use <c>state</c> innocently, as in <c>?state=started</c>).
     /// </summary>
-    public static readonly IReadOnlySet<string> RedirectSecretNames = new HashSet<string>(SecretNames.Append("state"), StringComparer.OrdinalIgnoreCase);
+    public static readonly IReadOnlySet<string> RedirectSecretNames = SecretNames.RedirectParameters;
 
-    public static bool IsSecretName(string name) => SecretNames.Contains(name);
+    public static bool IsSecretName(string name) => SecretParameters.Contains(name);
 
-    public static bool IsSecretHeader(string name) => SecretHeaders.Contains(name);
+    public static bool IsSecretHeader(string name) => SecretNames.Headers.Contains(name);
 
     /// <summary>The value of a named parameter, masked when the name says it is a secret.</summary>
     public static string MaskParameter(string name, string? value, IReadOnlySet<string>? secretNames = null) =>
-        (secretNames ?? SecretNames).Contains(name) ? Mask(value) : value ?? string.Empty;
+        (secretNames ?? SecretParameters).Contains(name) ? Mask(value) : value ?? string.Empty;
 
     /// <summary>A header value as it may be shown: <c>Bearer abcd…wxyz</c>, <c>Basic ••••••••</c>, cookies hidden.</summary>
     public static string MaskHeader(string name, string? value)
@@ -107,7 +98,7 @@ public static partial class Masking
     /// <summary>An <c>application/x-www-form-urlencoded</c> string (a query or a form body) with secret values masked.</summary>
     public static string MaskFormEncoded(string encoded, IReadOnlySet<string>? secretNames = null)
     {
-        secretNames ??= SecretNames;
+        secretNames ??= SecretParameters;
         var builder = new StringBuilder(encoded.Length);
         foreach (var (name, value, raw) in ParseFormEncoded(encoded))
         {
@@ -177,10 +168,8 @@ public static partial class Masking
     /// (a truncated or malformed body), so a secret is hidden even when its structure is not understood.
     /// </summary>
     public static string MaskSecretPairs(string text) =>
-        SecretPair().Replace(text, match => match.Groups["lead"].Value + Mask(match.Groups["value"].Value));
+        SecretNames.Assignment.Replace(text, match => match.Groups["lead"].Value + Mask(match.Groups["value"].Value));
 
-    [GeneratedRegex("""(?<lead>"?\b(?:access_token|refresh_token|id_token|token|code|code_verifier|client_secret|password)"?\s*[:=]\s*"?)(?<value>[^"&\s,}]+)""", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretPair();
 
     private static void MaskNode(JsonNode? node)
     {

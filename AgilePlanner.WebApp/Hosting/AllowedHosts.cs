@@ -10,6 +10,8 @@ namespace AgilePlanner.WebApp.Hosting;
 /// </summary>
 public sealed class AllowedHosts
 {
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
     public const string Key = "AllowedHosts";
 
     private readonly bool _any;
@@ -75,7 +77,7 @@ public sealed class AllowedHosts
         {
             return true;
         }
-        return afterHost[0] == ':' && afterHost.Length is > 1 and <= 6 && !afterHost[1..].ContainsAnyExcept("0123456789")
+        return afterHost[0] == ':' && afterHost.Length is > 1 and <= 6 && !afterHost[1..].ContainsAnyExcept(Digits)
             && int.Parse(afterHost[1..], CultureInfo.InvariantCulture) is > 0 and <= 65535;
     }
 

@@ -1,3 +1,4 @@
+using AgilePlanner.WebApp.Security;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
@@ -21,7 +22,7 @@ public sealed partial class LogRedaction : ILogEventEnricher
 
     // Property names repeat on every request (RequestPath, StatusCode...): each is matched once, up to a bound.
     private const int MaxCachedNames = 1024;
-    private static readonly ConcurrentDictionary<string, bool> SecretNames = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, bool> KnownNames = new(StringComparer.Ordinal);
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
@@ -52,7 +53,7 @@ public sealed partial class LogRedaction : ILogEventEnricher
         var result = QueryValue().Replace(text, match => match.Groups["name"].Value + "=" + Mask);
         result = Credentials().Replace(result, match => match.Groups["scheme"].Value + " " + Mask);
         result = JsonWebToken().Replace(result, Mask);
-        return SecretAssignment().Replace(result, match => match.Groups["name"].Value + match.Groups["sep"].Value + Mask);
+        return SecretNames.Assignment.Replace(result, match => match.Groups["lead"].Value + Mask);
     }
 
     private static LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch
@@ -68,13 +69,13 @@ public sealed partial class LogRedaction : ILogEventEnricher
     private static LogEventPropertyValue MaskWhole(LogEventPropertyValue value) =>
         value is ScalarValue { Value: null } ? value : new ScalarValue(Mask);
 
-    private static LogEventPropertyValue RedactSequence(SequenceValue sequence)
+    private static SequenceValue RedactSequence(SequenceValue sequence)
     {
         var elements = sequence.Elements.Select(Redact).ToList();
         return elements.SequenceEqual(sequence.Elements, ReferenceEqualityComparer.Instance) ? sequence : new SequenceValue(elements);
     }
 
-    private static LogEventPropertyValue RedactStructure(StructureValue structure)
+    private static StructureValue RedactStructure(StructureValue structure)
     {
         var properties = structure.Properties
             .Select(p => new LogEventProperty(p.Name, IsSecretName(p.Name) ? MaskWhole(p.Value) : Redact(p.Value)))
@@ -84,7 +85,7 @@ public sealed partial class LogRedaction : ILogEventEnricher
             : new StructureValue(properties, structure.TypeTag);
     }
 
-    private static LogEventPropertyValue RedactDictionary(DictionaryValue dictionary)
+    private static DictionaryValue RedactDictionary(DictionaryValue dictionary)
     {
         var entries = dictionary.Elements
             .Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(
@@ -97,22 +98,19 @@ public sealed partial class LogRedaction : ILogEventEnricher
 
     private static bool IsSecretName(string name)
     {
-        if (SecretNames.TryGetValue(name, out var secret))
+        if (KnownNames.TryGetValue(name, out var secret))
         {
             return secret;
         }
 
-        secret = SecretName().IsMatch(name);
-        if (SecretNames.Count < MaxCachedNames)
+        secret = SecretNames.IsSecretPropertyName(name);
+        if (KnownNames.Count < MaxCachedNames)
         {
-            SecretNames.TryAdd(name, secret);
+            KnownNames.TryAdd(name, secret);
         }
         return secret;
     }
 
-    // Names of properties (and structure members) whose whole value is a secret.
-    [GeneratedRegex(@"^(code|state|token|cookie|set-cookie|authorization|password|passwd)$|access_?token|refresh_?token|id_?token|secret|verifier|credential", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretName();
 
     // Every query-string value: the callback's code and state, error_description, tokens in misbuilt URLs.
     [GeneratedRegex(@"(?<=[?&])(?<name>[A-Za-z0-9_.\-\[\]%]+)=(?<value>[^&\s#""'<>]*)", RegexOptions.CultureInvariant)]
@@ -124,7 +122,4 @@ public sealed partial class LogRedaction : ILogEventEnricher
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*", RegexOptions.CultureInvariant)]
     private static partial Regex JsonWebToken();
 
-    // "access_token": "...", client_secret=..., in a form body or JSON text that found its way into a message.
-    [GeneratedRegex(@"(?<name>\b(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|code)\b""?)(?<sep>\s*[:=]\s*""?)(?!\*\*\*)[^""&\s,}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretAssignment();
 }

@@ -2,13 +2,13 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace AgilePlanner.WebApp.Hosting;
 
-/// <summary>Puts a <see cref="SmallResponseBuffer"/> in front of the response body, just inside compression.</summary>
+/// <summary>Puts a <see cref="SmallResponseBufferStream"/> in front of the response body, just inside compression.</summary>
 public sealed class SmallResponseBufferMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        await using var buffer = new SmallResponseBuffer(original, context.Response, PageCompression.MinimumCompressedBytes);
+        await using var buffer = new SmallResponseBufferStream(original, context.Response, PageCompression.MinimumCompressedBytes);
         context.Features.Set<IHttpResponseBodyFeature>(buffer);
         try
         {

@@ -9,7 +9,7 @@ namespace AgilePlanner.WebApp.Hosting;
 /// sooner is sent at once with its Content-Length (which compression then skips); a longer one streams on unchanged.
 /// Flushes while holding are deferred, so a page's end-of-view flush does not start the response early.
 /// </summary>
-public sealed class SmallResponseBuffer(IHttpResponseBodyFeature inner, HttpResponse response, int limit) : Stream, IHttpResponseBodyFeature
+public sealed class SmallResponseBufferStream(IHttpResponseBodyFeature inner, HttpResponse response, int limit) : Stream, IHttpResponseBodyFeature
 {
     private byte[]? _held;
     private int _count;
