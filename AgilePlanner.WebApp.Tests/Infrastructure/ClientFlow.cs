@@ -10,11 +10,7 @@ public static class ClientFlow
     /// <summary>Opens <paramref name="path"/> and returns the authorize URL the app sent the browser to.</summary>
     public static async Task<Uri> StartAsync(HttpClient browser, string path = "/connect")
     {
-        var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
-        while (response.StatusCode == HttpStatusCode.Redirect && IsLocal(browser, response.Headers.Location!))
-        {
-            response = await browser.GetAsync(response.Headers.Location, TestContext.Current.CancellationToken);
-        }
+        var response = await Redirects.FollowAsync(browser, await browser.GetAsync(path, TestContext.Current.CancellationToken), sameSiteOnly: true);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         Assert.StartsWith(ProviderDouble.AuthorizationEndpoint + "?", location.ToString());
@@ -40,14 +36,8 @@ public static class ClientFlow
     }
 
     /// <summary>Follows redirects that stay on the app.</summary>
-    public static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response)
-    {
-        for (var hops = 0; hops < 10 && IsRedirect(response) && IsLocal(browser, response.Headers.Location!); hops++)
-        {
-            response = await browser.GetAsync(response.Headers.Location, TestContext.Current.CancellationToken);
-        }
-        return response;
-    }
+    public static Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response) =>
+        Redirects.FollowAsync(browser, response, sameSiteOnly: true);
 
     public static async Task<HttpResponseMessage> GetPageAsync(HttpClient browser, string path) =>
         await FollowAsync(browser, await browser.GetAsync(path, TestContext.Current.CancellationToken));
@@ -67,7 +57,7 @@ public static class ClientFlow
         var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
-        Assert.True(IsLocal(browser, location), $"{path} sent the browser to {location}");
+        Assert.True(!location.IsAbsoluteUri || location.Authority == browser.BaseAddress!.Authority, $"{path} sent the browser to {location}");
         Assert.Equal("/connection/needed", location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0]);
         var (needed, page) = await PageAsync(browser, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
         Assert.Equal(HttpStatusCode.OK, needed.StatusCode);
@@ -77,8 +67,4 @@ public static class ClientFlow
         return page;
     }
 
-    public static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is 301 or 302 or 303 or 307 or 308;
-
-    private static bool IsLocal(HttpClient browser, Uri location) =>
-        !location.IsAbsoluteUri || location.GetLeftPart(UriPartial.Authority) == browser.BaseAddress!.GetLeftPart(UriPartial.Authority);
 }

@@ -138,12 +138,7 @@ public sealed class FullFlowTests : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response, List<Uri> visited)
     {
-        for (var hops = 0; hops < 10 && (int)response.StatusCode is >= 300 and < 400; hops++)
-        {
-            var location = new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!);
-            visited.Add(location);
-            response = await browser.GetAsync(location, TestContext.Current.CancellationToken);
-        }
+        response = await Redirects.FollowAsync(browser, response, visited: visited);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response;
     }

@@ -54,12 +54,7 @@ public sealed class PublishedPortTests : IAsyncDisposable
     /// <summary>Follows redirects as a browser would, then reads the page.</summary>
     private static async Task<(Uri Url, IHtmlDocument Page)> FollowAsync(HttpClient browser, HttpResponseMessage response)
     {
-        for (var hops = 0; hops < 10 && ClientFlow.IsRedirect(response); hops++)
-        {
-            var next = new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!);
-            response.Dispose();
-            response = await browser.GetAsync(next, Cancel);
-        }
+        response = await Redirects.FollowAsync(browser, response);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (response.RequestMessage!.RequestUri!, await Html.ParseAsync(response));
     }

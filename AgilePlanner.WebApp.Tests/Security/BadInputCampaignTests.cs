@@ -236,11 +236,11 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
                 {
                     failures.Add($"{(int)response.StatusCode} for {Shorten(described)}");
                 }
-                else if (ClientFlow.IsRedirect(response) && location?.Authority != site.Authority)
+                else if (Redirects.IsRedirect(response) && location?.Authority != site.Authority)
                 {
                     failures.Add($"Location {location} for {Shorten(described)}");
                 }
-                else if (!ClientFlow.IsRedirect(response) && (int)response.StatusCode is not (200 or (>= 400 and < 500)))
+                else if (!Redirects.IsRedirect(response) && (int)response.StatusCode is not (200 or (>= 400 and < 500)))
                 {
                     failures.Add($"{(int)response.StatusCode} for {Shorten(described)}");
                 }
@@ -252,7 +252,7 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
                 {
                     await onPage(await Html.ParseAsync(response));
                 }
-                else if (onPage is not null && !ClientFlow.IsRedirect(response) && response.StatusCode != HttpStatusCode.BadRequest)
+                else if (onPage is not null && !Redirects.IsRedirect(response) && response.StatusCode != HttpStatusCode.BadRequest)
                 {
                     failures.Add($"{(int)response.StatusCode}, not the page, for {Shorten(described)}");
                 }
@@ -352,7 +352,7 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
         var query = ClientFlow.Query(connect.Headers.Location!);
         var signIn = await FormAsync(browser, "/sandbox/signin", "form[action='/sandbox/signin']");
         using var signedIn = await browser.SubmitAsync(signIn, new Dictionary<string, string> { ["Email"] = SandboxUser.DemoEmail, ["Password"] = SandboxUser.DemoPassword });
-        Assert.True(ClientFlow.IsRedirect(signedIn), $"Sign-in answered {(int)signedIn.StatusCode}");
+        Assert.True(Redirects.IsRedirect(signedIn), $"Sign-in answered {(int)signedIn.StatusCode}");
         return query;
     }
 
@@ -380,7 +380,7 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
         for (var step = 0; step < 20; step++)
         {
             hops.Add(((int)response.StatusCode, response.RequestMessage!.RequestUri!));
-            if (ClientFlow.IsRedirect(response))
+            if (Redirects.IsRedirect(response))
             {
                 var next = new Uri(response.RequestMessage.RequestUri!, response.Headers.Location!);
                 response.Dispose();
@@ -414,17 +414,17 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
     private async Task AssertTheFlowStillWorksAsync()
     {
         using var browser = _app.CreateKestrelBrowser(new HostHeader());
-        var response = await FollowAsync(browser, await browser.GetAsync("/connect", TestContext.Current.CancellationToken));
+        var response = await Redirects.FollowAsync(browser, await browser.GetAsync("/connect", TestContext.Current.CancellationToken));
         var signIn = await Html.ParseAsync(response);
         var signInForm = signIn.QuerySelector<IHtmlFormElement>("form[action='/sandbox/signin']")!;
-        response = await FollowAsync(browser, await browser.SubmitAsync(signInForm, new Dictionary<string, string>
+        response = await Redirects.FollowAsync(browser, await browser.SubmitAsync(signInForm, new Dictionary<string, string>
         {
             ["Email"] = SandboxUser.DemoEmail,
             ["Password"] = SandboxUser.DemoPassword,
         }));
         var consent = await Html.ParseAsync(response);
         var consentForm = consent.QuerySelector<IHtmlFormElement>("form[action='/sandbox/oauth/authorize']")!;
-        response = await FollowAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
+        response = await Redirects.FollowAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/account", response.RequestMessage!.RequestUri!.AbsolutePath);
@@ -432,17 +432,6 @@ public sealed class BadInputCampaignTests : IAsyncDisposable
         Assert.Equal("Ada Lovelace", account.QuerySelector("[data-field=name]")?.TextContent);
     }
 
-    private static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response)
-    {
-        for (var hops = 0; hops < 10 && response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther; hops++)
-        {
-            var location = response.Headers.Location!;
-            var next = location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location);
-            response.Dispose();
-            response = await browser.GetAsync(next, TestContext.Current.CancellationToken);
-        }
-        return response;
-    }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -127,27 +127,17 @@ public sealed class HostHeaderAttackTests : IAsyncDisposable
     private static async Task SignInAsync(HttpClient browser)
     {
         var signIn = await ClientFlow.PageAsync(browser, "/connect");
-        var signInResponse = await FollowAnyAsync(browser, await browser.SubmitAsync(Form(signIn.Page, "form[action='/sandbox/signin']"),
+        var signInResponse = await Redirects.FollowAsync(browser, await browser.SubmitAsync(Form(signIn.Page, "form[action='/sandbox/signin']"),
             new Dictionary<string, string> { ["Email"] = SandboxUser.DemoEmail, ["Password"] = SandboxUser.DemoPassword }));
         var consent = await Html.ParseAsync(signInResponse);
         var consentForm = Form(consent, "form[action='/sandbox/oauth/authorize']");
-        var account = await FollowAnyAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
+        var account = await Redirects.FollowAsync(browser, await browser.SubmitAsync(consentForm, submitButton: consentForm.ButtonNamed("Allow")));
         Assert.Equal("/account", account.RequestMessage!.RequestUri!.AbsolutePath);
     }
 
     private static IHtmlFormElement Form(IHtmlDocument page, string selector) =>
         page.QuerySelector(selector) as IHtmlFormElement ?? throw new InvalidOperationException($"No {selector} on {page.Url}: {page.Title}");
 
-    private static async Task<HttpResponseMessage> FollowAnyAsync(HttpClient browser, HttpResponseMessage response)
-    {
-        for (var hops = 0; hops < 10 && ClientFlow.IsRedirect(response); hops++)
-        {
-            var next = new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location!);
-            response.Dispose();
-            response = await browser.GetAsync(next, Cancel);
-        }
-        return response;
-    }
 
     public async ValueTask DisposeAsync()
     {

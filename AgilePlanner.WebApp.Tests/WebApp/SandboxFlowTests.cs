@@ -188,7 +188,7 @@ public sealed class SandboxFlowTests : IAsyncDisposable
     /// <summary>Follows redirects as a browser would, keeping every URL and page it saw.</summary>
     private async Task<Visit> FollowAsync(HttpClient browser, HttpResponseMessage response)
     {
-        for (var hops = 0; ClientFlow.IsRedirect(response); hops++)
+        for (var hops = 0; Redirects.IsRedirect(response); hops++)
         {
             Assert.True(hops < 12, "too many redirects");
             var location = response.Headers.Location!;
