@@ -118,10 +118,15 @@ public static class SandboxHostingExtensions
             {
                 // Relative to the issuer {scheme}://{host}/sandbox/ (see SandboxIssuer).
                 options.SetAuthorizationEndpointUris("oauth/authorize")
+                    .SetPushedAuthorizationEndpointUris("oauth/par")
                     .SetTokenEndpointUris("oauth/token")
                     .SetRevocationEndpointUris("oauth/revoke")
                     .SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
                     .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+                if (settings.RequirePushedAuthorization)
+                {
+                    options.RequirePushedAuthorizationRequests();
+                }
 
                 options.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
                 if (settings.RequirePkce)
@@ -147,7 +152,8 @@ public static class SandboxHostingExtensions
                 options.AddEventHandler(SandboxIssuer.ServerHandler)
                     .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)
                     .AddEventHandler(ConsentRequestRestoration.Descriptor)
-                    .AddEventHandler(ScopeNotRegistered.Descriptor);
+                    .AddEventHandler(ScopeNotRegistered.Descriptor)
+                    .AddEventHandler(PathInsertedMetadata.Descriptor);
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

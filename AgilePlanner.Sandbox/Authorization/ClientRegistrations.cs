@@ -26,6 +26,7 @@ public static class ClientRegistrations
         descriptor.Permissions.UnionWith(
         [
             Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.PushedAuthorization,
             Permissions.Endpoints.Token,
             Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.AuthorizationCode,
