@@ -137,6 +137,8 @@ public static class SandboxHostingExtensions
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.RegisterScopes([.. SandboxScopes.All]);
 
+                // A pushed request (RFC 9126 section 2.2) lives as long as the consent page showing it may stay open.
+                options.Configure(server => server.RequestTokenLifetime = PendingConsents.Lifetime);
                 options.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(5))
                     .SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
