@@ -155,7 +155,8 @@ public static class SandboxHostingExtensions
                     .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)
                     .AddEventHandler(ConsentRequestRestoration.Descriptor)
                     .AddEventHandler(ScopeNotRegistered.Descriptor)
-                    .AddEventHandler(PathInsertedMetadata.Descriptor);
+                    .AddEventHandler(PathInsertedMetadata.Descriptor)
+                    .AddEventHandler(ClientAssertionReplay.Descriptor);
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
