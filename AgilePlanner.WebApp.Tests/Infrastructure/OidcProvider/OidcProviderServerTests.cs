@@ -213,6 +213,25 @@ public sealed class OidcProviderServerTests(OidcProviderServer provider) : IClas
     }
 
     [Fact]
+    public async Task Loopback_callback_on_another_port_matches_and_another_host_does_not()
+    {
+        using var http = new HttpClient();
+        var endpoints = await provider.MetadataAsync(http);
+        var pkce = new AuthorizationRequest();
+        using var user = provider.CreateUser();
+
+        var callback = await user.AuthorizeAsync(AuthorizeUrl(endpoints, pkce, provider.ClientId).Replace(
+            Uri.EscapeDataString(Callback), Uri.EscapeDataString("http://localhost:5080/callback"), StringComparison.Ordinal));
+        using var elsewhere = await user.FollowAsync(new Uri(AuthorizeUrl(endpoints, pkce, provider.ClientId).Replace(
+            Uri.EscapeDataString(Callback), Uri.EscapeDataString("http://localhost.evil.test/callback"), StringComparison.Ordinal)));
+
+        Assert.StartsWith("http://localhost:5080/callback?", callback.Location!.ToString());
+        Assert.False(string.IsNullOrEmpty(callback.Code));
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        Assert.Null(elsewhere.Headers.Location);
+    }
+
+    [Fact]
     public async Task Wrong_password_shows_the_sign_in_form_again_with_a_message()
     {
         using var http = new HttpClient();
