@@ -118,10 +118,15 @@ public static class SandboxHostingExtensions
             {
                 // Relative to the issuer {scheme}://{host}/sandbox/ (see SandboxIssuer).
                 options.SetAuthorizationEndpointUris("oauth/authorize")
+                    .SetPushedAuthorizationEndpointUris("oauth/par")
                     .SetTokenEndpointUris("oauth/token")
                     .SetRevocationEndpointUris("oauth/revoke")
                     .SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
                     .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+                if (settings.RequirePushedAuthorization)
+                {
+                    options.RequirePushedAuthorizationRequests();
+                }
 
                 options.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
                 if (settings.RequirePkce)
@@ -132,6 +137,8 @@ public static class SandboxHostingExtensions
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.RegisterScopes([.. SandboxScopes.All]);
 
+                // A pushed request (RFC 9126 section 2.2) lives as long as the consent page showing it may stay open.
+                options.Configure(server => server.RequestTokenLifetime = PendingConsents.Lifetime);
                 options.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(5))
                     .SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
@@ -147,7 +154,9 @@ public static class SandboxHostingExtensions
                 options.AddEventHandler(SandboxIssuer.ServerHandler)
                     .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)
                     .AddEventHandler(ConsentRequestRestoration.Descriptor)
-                    .AddEventHandler(ScopeNotRegistered.Descriptor);
+                    .AddEventHandler(ScopeNotRegistered.Descriptor)
+                    .AddEventHandler(PathInsertedMetadata.Descriptor)
+                    .AddEventHandler(ClientAssertionReplay.Descriptor);
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

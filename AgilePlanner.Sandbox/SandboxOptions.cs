@@ -13,6 +13,12 @@ public sealed class SandboxOptions
     /// <summary><c>Sandbox:RequirePkce</c>: authorization requests must carry an S256 code challenge (default true).</summary>
     public bool RequirePkce { get; set; } = true;
 
+    /// <summary>
+    /// <c>Sandbox:RequirePushedAuthorization</c>: authorization requests must come by <c>request_uri</c> from the pushed
+    /// authorization endpoint (RFC 9126), never as query parameters (default false).
+    /// </summary>
+    public bool RequirePushedAuthorization { get; set; }
+
     /// <summary><c>Sandbox:RememberConsent</c>: skip the consent page once a user has allowed an app those scopes (default false).</summary>
     public bool RememberConsent { get; set; }
 

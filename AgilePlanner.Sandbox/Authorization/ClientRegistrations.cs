@@ -1,13 +1,18 @@
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgilePlanner.Sandbox.Authorization;
 
-/// <summary>What a registered application may do: a confidential client using the authorization code grant.</summary>
+/// <summary>
+/// What a registered application may do: a confidential client using the authorization code grant, pushing its
+/// requests or not, authenticated by its secret, by assertions signed with one of its public keys (RFC 7523), or both.
+/// </summary>
 public static class ClientRegistrations
 {
     public static OpenIddictApplicationDescriptor Describe(
-        string clientId, string? clientSecret, string displayName, IEnumerable<string> redirectUris, IEnumerable<string> scopes)
+        string clientId, string? clientSecret, string displayName, IEnumerable<string> redirectUris, IEnumerable<string> scopes,
+        JsonWebKeySet? publicKeys = null)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -17,6 +22,7 @@ public static class ClientRegistrations
             ApplicationType = ApplicationTypes.Web,
             ConsentType = ConsentTypes.Explicit,
             DisplayName = displayName,
+            JsonWebKeySet = publicKeys,
         };
         foreach (var uri in redirectUris)
         {
@@ -26,6 +32,7 @@ public static class ClientRegistrations
         descriptor.Permissions.UnionWith(
         [
             Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.PushedAuthorization,
             Permissions.Endpoints.Token,
             Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.AuthorizationCode,

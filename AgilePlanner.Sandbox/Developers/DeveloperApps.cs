@@ -6,8 +6,6 @@ using OpenIddict.Abstractions;
 
 namespace AgilePlanner.Sandbox.Developers;
 
-/// <summary>One application as its developer sees it in the portal.</summary>
-public sealed record DeveloperApp(string ClientId, string Name, string Description, IReadOnlyList<string> CallbackUrls, IReadOnlyList<string> Scopes);
 
 /// <summary>
 /// Applications registered in the developer portal: OpenIddict applications marked with the account that
@@ -67,13 +65,17 @@ public sealed class DeveloperApps(
             ? await ToDeveloperAppAsync(application, ownerId, cancellationToken)
             : null;
 
-    /// <summary>Registers an application; returns its client id and the only copy of its secret.</summary>
-    public async Task<(string ClientId, string ClientSecret)> RegisterAsync(
-        string ownerId, string name, string description, IReadOnlyList<string> callbackUrls, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers an application; returns its client id and the only copy of its secret (null when it authenticates
+    /// with <paramref name="publicKeys"/> alone).
+    /// </summary>
+    public async Task<(string ClientId, string? ClientSecret)> RegisterAsync(
+        string ownerId, string name, string description, IReadOnlyList<string> callbackUrls, IReadOnlyList<string> scopes,
+        JsonWebKeySet? publicKeys, bool issueSecret, CancellationToken cancellationToken)
     {
         var clientId = "ap_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
-        var secret = NewSecret();
-        var descriptor = ClientRegistrations.Describe(clientId, secret, name, callbackUrls, scopes);
+        var secret = issueSecret ? NewSecret() : null;
+        var descriptor = ClientRegistrations.Describe(clientId, secret, name, callbackUrls, scopes, publicKeys);
         descriptor.Properties[OwnerProperty] = JsonSerializer.SerializeToElement(ownerId);
         descriptor.Properties[DescriptionProperty] = JsonSerializer.SerializeToElement(description);
         await applications.CreateAsync(descriptor, cancellationToken);
@@ -93,6 +95,27 @@ public sealed class DeveloperApps(
         {
             descriptor.RedirectUris.Add(new Uri(url, UriKind.Absolute));
         }
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the public keys its client assertions are checked with; null removes them, unless the application has no
+    /// secret either (then nothing changes and the answer is false).
+    /// </summary>
+    public async Task<bool?> UpdatePublicKeysAsync(string ownerId, string clientId, JsonWebKeySet? publicKeys, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(ownerId, clientId, cancellationToken) is not { } application)
+        {
+            return null;
+        }
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken);
+        if (publicKeys is null && string.IsNullOrEmpty(descriptor.ClientSecret))
+        {
+            return false;
+        }
+        descriptor.JsonWebKeySet = publicKeys;
         await applications.UpdateAsync(application, descriptor, cancellationToken);
         return true;
     }
@@ -144,12 +167,14 @@ public sealed class DeveloperApps(
         }
         var properties = await applications.GetPropertiesAsync(application, cancellationToken);
         var description = properties.TryGetValue(DescriptionProperty, out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+        var keys = await applications.GetJsonWebKeySetAsync(application, cancellationToken);
         return new DeveloperApp(
             (await applications.GetClientIdAsync(application, cancellationToken))!,
             await applications.GetDisplayNameAsync(application, cancellationToken) ?? "",
             description ?? "",
             [.. await applications.GetRedirectUrisAsync(application, cancellationToken)],
-            ClientRegistrations.ScopesOf(await applications.GetPermissionsAsync(application, cancellationToken)));
+            ClientRegistrations.ScopesOf(await applications.GetPermissionsAsync(application, cancellationToken)),
+            [.. keys?.Keys.Select(key => new RegisteredPublicKey(key.Kid, key.Kty, key.Crv)) ?? []]);
     }
 
     private static string NewSecret() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));

@@ -18,6 +18,18 @@ public sealed class RegisterAppForm
 
     // Both ticked: an application registered without write fails at "Allow writing" with invalid_scope.
     public bool ScopeWrite { get; set; } = true;
+
+    /// <summary>Public keys for <c>private_key_jwt</c>: a JWK Set, one JWK or PEM public keys (see <see cref="PublicKeySet"/>).</summary>
+    [Display(Name = "Public keys")]
+    public string? PublicKeys { get; set; }
+
+    /// <summary>Issue a client secret too; off for an application that authenticates with its key alone.</summary>
+    public bool IssueSecret { get; set; } = true;
+}
+
+public sealed class PublicKeysForm
+{
+    public string? PublicKeys { get; set; }
 }
 
 public sealed class CallbackUrlsForm

@@ -42,6 +42,15 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
         {
             ModelState.AddModelError(nameof(form.ScopeRead), "Choose at least one scope your application may ask for.");
         }
+        var (publicKeys, keyError, looksPrivate) = PublicKeySet.Parse(form.PublicKeys);
+        if (keyError is not null)
+        {
+            AddPublicKeysError(keyError, looksPrivate, () => form.PublicKeys = null);
+        }
+        else if (publicKeys is null && !form.IssueSecret)
+        {
+            ModelState.AddModelError(nameof(form.PublicKeys), "Your application needs a way to prove it is itself: keep the client secret, paste a public key, or both.");
+        }
         if (!string.IsNullOrWhiteSpace(form.Name) && await apps.IsNameTakenAsync(form.Name, HttpContext.RequestAborted))
         {
             // Users tell applications apart on the consent page by name: no second "Agile Planner Connect".
@@ -53,9 +62,55 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
         }
 
         var (clientId, secret) = await apps.RegisterAsync(
-            OwnerId, form.Name!.Trim(), form.Description?.Trim() ?? "", urls, scopes, HttpContext.RequestAborted);
-        LogRegistered(logger, clientId);
+            OwnerId, form.Name!.Trim(), form.Description?.Trim() ?? "", urls, scopes, publicKeys, form.IssueSecret, HttpContext.RequestAborted);
+        LogRegistered(logger, clientId, publicKeys?.Keys.Count ?? 0);
+        if (secret is null)
+        {
+            TempData["Notice"] = "Application registered. It authenticates with its private key (private_key_jwt); no client secret was issued.";
+            return Redirect($"/sandbox/developers/{Uri.EscapeDataString(clientId)}");
+        }
         return SecretOnNextPage(clientId, secret, rotated: false);
+    }
+
+    /// <summary>Replaces the public keys; an empty field removes them, for an application that still has a secret.</summary>
+    [HttpPost("/sandbox/developers/{clientId}/keys")]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> UpdatePublicKeys(string clientId, [FromForm] PublicKeysForm form)
+    {
+        var app = await apps.FindAsync(OwnerId, clientId, HttpContext.RequestAborted);
+        if (app is null)
+        {
+            return NotFoundPage();
+        }
+
+        var (publicKeys, keyError, looksPrivate) = PublicKeySet.Parse(form.PublicKeys);
+        if (keyError is not null)
+        {
+            AddPublicKeysError(keyError, looksPrivate, () => { });
+            ViewData["PublicKeysText"] = looksPrivate ? null : form.PublicKeys;
+            return View("/Developers/Edit.cshtml", app);
+        }
+
+        if (await apps.UpdatePublicKeysAsync(OwnerId, clientId, publicKeys, HttpContext.RequestAborted) is false)
+        {
+            ModelState.AddModelError(nameof(form.PublicKeys), "This application has no client secret, so its public keys cannot all be removed: paste a new key, or rotate the secret first.");
+            return View("/Developers/Edit.cshtml", app);
+        }
+        LogPublicKeysChanged(logger, clientId, publicKeys?.Keys.Count ?? 0);
+        TempData["Notice"] = publicKeys is null ? "Public keys removed." : "Public keys saved. Assertions signed with any other key are refused from now on.";
+        return Redirect($"/sandbox/developers/{Uri.EscapeDataString(clientId)}");
+    }
+
+    /// <summary>A refused key field; a private key is dropped from the form so that the page never shows it again.</summary>
+    private void AddPublicKeysError(string message, bool looksPrivate, Action clearField)
+    {
+        if (looksPrivate)
+        {
+            ModelState.Remove(nameof(RegisterAppForm.PublicKeys));
+            clearField();
+            LogPrivateKeyRefused(logger);
+        }
+        ModelState.AddModelError(nameof(RegisterAppForm.PublicKeys), message);
     }
 
     /// <summary>
@@ -154,8 +209,8 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
         return View("/Developers/NotFound.cshtml");
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Developer portal: application {ClientId} registered")]
-    private static partial void LogRegistered(ILogger logger, string clientId);
+    [LoggerMessage(1, LogLevel.Information, "Developer portal: application {ClientId} registered with {KeyCount} public keys")]
+    private static partial void LogRegistered(ILogger logger, string clientId, int keyCount);
 
     [LoggerMessage(2, LogLevel.Information, "Developer portal: callback URLs of {ClientId} changed")]
     private static partial void LogCallbacksChanged(ILogger logger, string clientId);
@@ -165,4 +220,10 @@ public sealed partial class DevelopersController(DeveloperApps apps, UserManager
 
     [LoggerMessage(4, LogLevel.Information, "Developer portal: application {ClientId} deleted")]
     private static partial void LogDeleted(ILogger logger, string clientId);
+
+    [LoggerMessage(5, LogLevel.Information, "Developer portal: public keys of {ClientId} replaced, {KeyCount} now")]
+    private static partial void LogPublicKeysChanged(ILogger logger, string clientId, int keyCount);
+
+    [LoggerMessage(6, LogLevel.Warning, "Developer portal: a private key was pasted as a public key and refused (not stored, not shown)")]
+    private static partial void LogPrivateKeyRefused(ILogger logger);
 }

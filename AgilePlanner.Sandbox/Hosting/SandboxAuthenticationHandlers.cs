@@ -7,12 +7,15 @@ namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
 /// OpenIddict's server and validation handlers look at every request the authentication middleware sees. Outside
-/// /sandbox they have nothing to do, so the web app's own pages neither start them nor pay for them.
+/// /sandbox (and the path-inserted metadata, see <see cref="Authorization.PathInsertedMetadata"/>) they have nothing
+/// to do, so the web app's own pages neither start them nor pay for them.
 /// </summary>
 internal sealed class SandboxAuthenticationHandlers(AuthenticationHandlerProvider handlers) : IAuthenticationHandlerProvider
 {
     public Task<IAuthenticationHandler?> GetHandlerAsync(HttpContext context, string authenticationScheme) =>
-        IsOpenIddict(authenticationScheme) && !context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath)
+        IsOpenIddict(authenticationScheme)
+            && !context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath)
+            && !Authorization.PathInsertedMetadata.IsMetadataPath(context.Request.Path)
             ? Task.FromResult<IAuthenticationHandler?>(null)
             : handlers.GetHandlerAsync(context, authenticationScheme);
 

@@ -78,7 +78,7 @@ public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilt
         {
             return ("api", limits.ApiPerMinute);
         }
-        if (path.StartsWithSegments("/sandbox/oauth/token") || path.StartsWithSegments("/sandbox/oauth/revoke"))
+        if (path.StartsWithSegments("/sandbox/oauth/token") || path.StartsWithSegments("/sandbox/oauth/revoke") || path.StartsWithSegments("/sandbox/oauth/par"))
         {
             return ("token", limits.TokenPerMinute);
         }
