@@ -4,7 +4,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>What a registered application may do: a confidential client using the authorization code grant.</summary>
-public static class ClientRegistrations
+internal static class ClientRegistrations
 {
     public static OpenIddictApplicationDescriptor Describe(
         string clientId, string? clientSecret, string displayName, IEnumerable<string> redirectUris, IEnumerable<string> scopes)

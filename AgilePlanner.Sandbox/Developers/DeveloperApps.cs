@@ -7,13 +7,13 @@ using OpenIddict.Abstractions;
 namespace AgilePlanner.Sandbox.Developers;
 
 /// <summary>One application as its developer sees it in the portal.</summary>
-public sealed record DeveloperApp(string ClientId, string Name, string Description, IReadOnlyList<string> CallbackUrls, IReadOnlyList<string> Scopes);
+internal sealed record DeveloperApp(string ClientId, string Name, string Description, IReadOnlyList<string> CallbackUrls, IReadOnlyList<string> Scopes);
 
 /// <summary>
 /// Applications registered in the developer portal: OpenIddict applications marked with the account that
 /// registered them. OpenIddict keeps only a hash of each client secret, so a secret can be shown just once.
 /// </summary>
-public sealed class DeveloperApps(
+internal sealed class DeveloperApps(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens)

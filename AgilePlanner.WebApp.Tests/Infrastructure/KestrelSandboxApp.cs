@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox;
 using AgilePlanner.WebApp.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
