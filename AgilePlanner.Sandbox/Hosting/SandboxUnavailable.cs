@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Routing;
 namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
-/// The sandbox's 503: a JSON error for the API and the OAuth endpoints (<c>temporarily_unavailable</c>, RFC 6749 section 4.1.2.1),
-/// a page in the sandbox's style for people; both with Retry-After, never a stack trace.
+/// The sandbox's 503: a JSON error for the API and the endpoints only programs call (token, revocation, metadata;
+/// <c>temporarily_unavailable</c>, as RFC 6749 section 4.1.2.1 names it), a page in the sandbox's style for what people see
+/// (sign-in, consent, the portal); both with Retry-After, never a stack trace.
 /// </summary>
 internal static class SandboxUnavailable
 {
@@ -24,7 +25,8 @@ internal static class SandboxUnavailable
         response.Headers.CacheControl = "no-store";
 
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/sandbox/api") || path.StartsWithSegments("/sandbox/oauth") || path.StartsWithSegments("/sandbox/.well-known"))
+        if (path.StartsWithSegments("/sandbox/api") || path.StartsWithSegments("/sandbox/oauth/token")
+            || path.StartsWithSegments("/sandbox/oauth/revoke") || path.StartsWithSegments("/sandbox/.well-known"))
         {
             await response.WriteAsJsonAsync(new { error = "temporarily_unavailable", message }, context.RequestAborted);
             return;
@@ -33,7 +35,8 @@ internal static class SandboxUnavailable
         SandboxPageHeaders.Apply(context);
         var view = new ViewResult
         {
-            ViewName = "/Shared/Unavailable.cshtml",
+            // Not /Shared/Unavailable.cshtml: a host app's view at that path would be found first.
+            ViewName = "/Shared/DatabaseUnavailable.cshtml",
             StatusCode = StatusCodes.Status503ServiceUnavailable,
             ViewData = new ViewDataDictionary<UnavailableModel>(new EmptyModelMetadataProvider(), new ModelStateDictionary())
             {

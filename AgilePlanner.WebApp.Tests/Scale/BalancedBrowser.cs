@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using AgilePlanner.WebApp.Tests.Browser;
+using AgilePlanner.WebApp.Tests.Infrastructure.RealServers;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AgilePlanner.WebApp.Tests.Scale;
+
+/// <summary>
+/// A Chromium context that opens the app through the balancer and records which instance served every answer (the
+/// balancer's <see cref="HaproxyBalancer.ServedByHeader"/>). <see cref="Pin"/> puts the requests a rule picks on one instance;
+/// every other request is dealt round robin.
+/// </summary>
+public sealed class BalancedBrowser : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<ServedAnswer> _answers = new();
+    private Func<IRequest, string?> _pin = _ => null;
+
+    private BalancedBrowser(IBrowserContext context, IPage page, HaproxyBalancer balancer)
+    {
+        Context = context;
+        Page = page;
+        Balancer = balancer;
+    }
+
+    public IBrowserContext Context { get; }
+
+    public IPage Page { get; }
+
+    public HaproxyBalancer Balancer { get; }
+
+    /// <summary>Every answer the browser received: method, path, status, and the instance that served it.</summary>
+    public IReadOnlyCollection<ServedAnswer> Answers => _answers;
+
+    public static async Task<BalancedBrowser> OpenAsync(ChromiumFixture chromium, HaproxyBalancer balancer)
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = balancer.AppUrl.ToString() });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        var browser = new BalancedBrowser(context, page, balancer);
+        context.Response += (_, response) => browser._answers.Enqueue(new ServedAnswer(
+            response.Request.Method, new Uri(response.Url).AbsolutePath, response.Status,
+            response.Headers.TryGetValue(HaproxyBalancer.ServedByHeader.ToLowerInvariant(), out var servedBy) ? servedBy : null));
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (browser._pin(route.Request) is { } instance)
+            {
+                var headers = new Dictionary<string, string>(await route.Request.AllHeadersAsync()) { [HaproxyBalancer.PinHeader] = instance };
+                await route.ContinueAsync(new RouteContinueOptions { Headers = headers });
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        return browser;
+    }
+
+    /// <summary>From now on, requests for which <paramref name="rule"/> names an instance go to that instance.</summary>
+    public void Pin(Func<IRequest, string?> rule) => _pin = rule;
+
+    public void Unpin() => _pin = _ => null;
+
+    /// <summary>The instance that served the last answer to <paramref name="method"/> <paramref name="path"/>.</summary>
+    public string? ServedBy(string method, string path) =>
+        _answers.LastOrDefault(answer => answer.Method == method && answer.Path == path)?.ServedBy;
+
+    /// <summary>Home, Connect, the sandbox's sign-in with the demo account, Allow: the account page with the demo user.</summary>
+    public async Task ConnectAsync(Action? beforeSignIn = null, Action? beforeConsent = null)
+    {
+        await Page.GotoAsync("/");
+        await AgilePlannerFlow.ConnectAgilePlanner(Page).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Balancer.ProviderUrl.ToString())}signin"));
+
+        beforeSignIn?.Invoke();
+        await Page.GetByLabel("Email").FillAsync(AgilePlannerFlow.DemoEmail);
+        await Page.GetByLabel("Password").FillAsync(AgilePlannerFlow.DemoPassword);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Balancer.ProviderUrl.ToString())}oauth/authorize"));
+
+        beforeConsent?.Invoke();
+        await AgilePlannerFlow.AllowAsync(Page);
+        await ExpectAccountAsync();
+    }
+
+    public async Task ExpectAccountAsync()
+    {
+        await Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Balancer.AppUrl.ToString())}account"));
+        await Expect(Page.GetByText(AgilePlannerFlow.DemoName).First).ToBeVisibleAsync();
+        await Expect(Page.GetByText(AgilePlannerFlow.DemoEmail).First).ToBeVisibleAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}
+
+/// <summary>One answer the browser received, and the instance (app1, app2, ...) that served it.</summary>
+public sealed record ServedAnswer(string Method, string Path, int Status, string? ServedBy);
