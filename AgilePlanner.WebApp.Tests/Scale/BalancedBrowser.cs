@@ -9,13 +9,12 @@ namespace AgilePlanner.WebApp.Tests.Scale;
 
 /// <summary>
 /// A Chromium context that opens the app through the balancer and records which instance served every answer (the
-/// balancer's <see cref="HaproxyBalancer.ServedByHeader"/>). <see cref="Pin"/> puts the requests a rule picks on one instance;
-/// every other request is dealt round robin.
+/// balancer's <see cref="HaproxyBalancer.ServedByHeader"/>). <see cref="PinAsync"/> puts every request, redirects included,
+/// on one instance (and the app's callback on another); otherwise requests are dealt round robin.
 /// </summary>
 public sealed class BalancedBrowser : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ServedAnswer> _answers = new();
-    private Func<IRequest, string?> _pin = _ => null;
 
     private BalancedBrowser(IBrowserContext context, IPage page, HaproxyBalancer balancer)
     {
@@ -42,42 +41,43 @@ public sealed class BalancedBrowser : IAsyncDisposable
         context.Response += (_, response) => browser._answers.Enqueue(new ServedAnswer(
             response.Request.Method, new Uri(response.Url).AbsolutePath, response.Status,
             response.Headers.TryGetValue(HaproxyBalancer.ServedByHeader.ToLowerInvariant(), out var servedBy) ? servedBy : null));
-        await context.RouteAsync("**/*", async route =>
-        {
-            if (browser._pin(route.Request) is { } instance)
-            {
-                var headers = new Dictionary<string, string>(await route.Request.AllHeadersAsync()) { [HaproxyBalancer.PinHeader] = instance };
-                await route.ContinueAsync(new RouteContinueOptions { Headers = headers });
-                return;
-            }
-            await route.ContinueAsync();
-        });
         return browser;
     }
 
-    /// <summary>From now on, requests for which <paramref name="rule"/> names an instance go to that instance.</summary>
-    public void Pin(Func<IRequest, string?> rule) => _pin = rule;
+    /// <summary>From now on every request goes to <paramref name="instance"/>, the app's callback to <paramref name="callbackInstance"/>.</summary>
+    public Task PinAsync(string instance, string? callbackInstance = null)
+    {
+        var headers = new Dictionary<string, string> { [HaproxyBalancer.PinHeader] = instance };
+        if (callbackInstance is not null)
+        {
+            headers[HaproxyBalancer.CallbackPinHeader] = callbackInstance;
+        }
+        return Context.SetExtraHTTPHeadersAsync(headers);
+    }
 
-    public void Unpin() => _pin = _ => null;
+    /// <summary>Back to round robin.</summary>
+    public Task UnpinAsync() => Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>());
 
     /// <summary>The instance that served the last answer to <paramref name="method"/> <paramref name="path"/>.</summary>
     public string? ServedBy(string method, string path) =>
         _answers.LastOrDefault(answer => answer.Method == method && answer.Path == path)?.ServedBy;
 
     /// <summary>Home, Connect, the sandbox's sign-in with the demo account, Allow: the account page with the demo user.</summary>
-    public async Task ConnectAsync(Action? beforeSignIn = null, Action? beforeConsent = null)
+    public async Task ConnectAsync(Func<Task>? beforeSignIn = null)
     {
         await Page.GotoAsync("/");
         await AgilePlannerFlow.ConnectAgilePlanner(Page).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Balancer.ProviderUrl.ToString())}signin"));
 
-        beforeSignIn?.Invoke();
+        if (beforeSignIn is not null)
+        {
+            await beforeSignIn();
+        }
         await Page.GetByLabel("Email").FillAsync(AgilePlannerFlow.DemoEmail);
         await Page.GetByLabel("Password").FillAsync(AgilePlannerFlow.DemoPassword);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Balancer.ProviderUrl.ToString())}oauth/authorize"));
 
-        beforeConsent?.Invoke();
         await AgilePlannerFlow.AllowAsync(Page);
         await ExpectAccountAsync();
     }

@@ -6,13 +6,16 @@ namespace AgilePlanner.WebApp.Tests.Infrastructure.RealServers;
 /// <summary>
 /// Debian's HAProxy in front of the app instances, on a free loopback port (IPv4 and IPv6): round robin, no sticky sessions,
 /// instances checked on /healthz so a stopped one is left out. Each answer names the instance that served it
-/// (<see cref="ServedByHeader"/>); a request carrying <see cref="PinHeader"/> goes to the instance it names, so a test can
-/// put each step of a flow on the instance it chooses; every other request is dealt round robin.
+/// (<see cref="ServedByHeader"/>); a request carrying <see cref="PinHeader"/> goes to the instance it names, and one to the
+/// app's callback carrying <see cref="CallbackPinHeader"/> to that one (the callback comes inside the provider's redirect, whose
+/// headers the browser carries over), so a test can put each step of a flow on the instance it chooses; every other request
+/// is dealt round robin.
 /// </summary>
 public sealed class HaproxyBalancer : IAsyncDisposable
 {
     public const string ServedByHeader = "X-Served-By";
     public const string PinHeader = "X-Test-Instance";
+    public const string CallbackPinHeader = "X-Test-Callback-Instance";
 
     private readonly TempFolder _folder = new("haproxy");
     private ServerProcess? _process;
@@ -81,9 +84,15 @@ public sealed class HaproxyBalancer : IAsyncDisposable
             "  default_backend apps",
             "backend apps",
             "  balance roundrobin",
-            "  option httpchk GET /healthz",
+            // HTTP/1.1 with a Host the app allows: a check without one gets the app's 400 for an unknown host.
+            "  option httpchk",
+            "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost",
             $"  http-response set-header {ServedByHeader} %s",
         };
+        for (var i = 0; i < InstancePorts.Count; i++)
+        {
+            lines.Add($"  use-server {InstanceName(i)} if {{ path /callback }} {{ req.hdr({CallbackPinHeader}) -m str {InstanceName(i)} }}");
+        }
         for (var i = 0; i < InstancePorts.Count; i++)
         {
             lines.Add($"  use-server {InstanceName(i)} if {{ req.hdr({PinHeader}) -m str {InstanceName(i)} }}");

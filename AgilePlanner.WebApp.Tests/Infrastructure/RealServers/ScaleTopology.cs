@@ -76,6 +76,24 @@ public sealed class ScaleTopology : IAsyncDisposable
             instance.Start();
         }
         await Task.WhenAll(Instances.Select(instance => instance.WhenReadyAsync()));
+        await WhenBalancedAsync();
+    }
+
+    /// <summary>Until the balancer's health checks have seen every instance up: each answers there when pinned.</summary>
+    private async Task WhenBalancedAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Balancer.AppUrl, Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var instance in Instances)
+        {
+            await RedisServer.WaitUntilAsync(() =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "healthz");
+                request.Headers.Add(HaproxyBalancer.PinHeader, instance.Name);
+                using var response = client.Send(request, TestContext.Current.CancellationToken);
+                return response.IsSuccessStatusCode
+                    && response.Headers.TryGetValues(HaproxyBalancer.ServedByHeader, out var servedBy) && servedBy.Single() == instance.Name;
+            }, $"the balancer to send requests to {instance.Name}");
+        }
     }
 
     public async Task StopAllAsync() => await Task.WhenAll(Instances.Select(instance => instance.StopAsync()));
