@@ -55,8 +55,12 @@ public sealed class BalancedBrowser : IAsyncDisposable
         return Context.SetExtraHTTPHeadersAsync(headers);
     }
 
-    /// <summary>Back to round robin.</summary>
-    public Task UnpinAsync() => Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>());
+    /// <summary>Back to round robin: a pin naming no instance (an empty set of extra headers does not replace the last one).</summary>
+    public Task UnpinAsync() => Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+    {
+        [HaproxyBalancer.PinHeader] = "none",
+        [HaproxyBalancer.CallbackPinHeader] = "none",
+    });
 
     /// <summary>The instance that served the last answer to <paramref name="method"/> <paramref name="path"/>.</summary>
     public string? ServedBy(string method, string path) =>

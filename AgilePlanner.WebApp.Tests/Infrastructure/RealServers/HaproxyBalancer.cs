@@ -73,6 +73,8 @@ public sealed class HaproxyBalancer : IAsyncDisposable
             "defaults",
             "  mode http",
             "  timeout connect 2s",
+            // A loaded test machine answers /healthz slowly at times: patience, and three misses before an instance is left out.
+            "  timeout check 5s",
             "  timeout client 60s",
             "  timeout server 60s",
             "  retries 3",
@@ -99,7 +101,7 @@ public sealed class HaproxyBalancer : IAsyncDisposable
         }
         for (var i = 0; i < InstancePorts.Count; i++)
         {
-            lines.Add($"  server {InstanceName(i)} 127.0.0.1:{InstancePorts[i].ToString(CultureInfo.InvariantCulture)} check inter 300ms fall 1 rise 1");
+            lines.Add($"  server {InstanceName(i)} 127.0.0.1:{InstancePorts[i].ToString(CultureInfo.InvariantCulture)} check inter 500ms fall 3 rise 1");
         }
         return string.Join('\n', lines) + '\n';
     }

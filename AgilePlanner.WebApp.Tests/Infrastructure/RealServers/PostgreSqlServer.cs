@@ -26,7 +26,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     /// <summary>An Npgsql connection string to <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=3;Command Timeout=10";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=3;Command Timeout=60";
 
     public static async Task<PostgreSqlServer> StartNewAsync()
     {
