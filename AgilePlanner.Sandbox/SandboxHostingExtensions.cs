@@ -2,48 +2,60 @@ using AgilePlanner.Sandbox.Accounts;
 using AgilePlanner.Sandbox.Authorization;
 using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.Sandbox.Seeding;
+using AgilePlanner.Sandbox.Storage.PostgreSql;
+using AgilePlanner.Sandbox.Storage.Sqlite;
 using AgilePlanner.Sandbox.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgilePlanner.Sandbox;
 
 /// <summary>
-/// Hosts the built-in Agile Planner (accounts, OAuth 2 server, API v1) inside the web app under /sandbox.
+/// Hosts the built-in Agile Planner (accounts, OAuth 2 server, API v1) under /sandbox: <see cref="AddAgilePlannerSandbox{TBuilder}"/>
+/// with the services, <see cref="UseAgilePlannerSandbox"/> with its middleware, <see cref="MapAgilePlannerSandbox"/> with its endpoints.
 /// </summary>
 public static class SandboxHostingExtensions
 {
-    /// <summary>Registers the sandbox's services when <c>Sandbox:Enabled</c> is true (the default).</summary>
-    public static WebApplicationBuilder AddAgilePlannerSandbox(this WebApplicationBuilder builder, string dataDirectory)
+    /// <summary>
+    /// Registers the sandbox's services when <c>Sandbox:Enabled</c> is true (the default), from the <c>Sandbox</c> section:
+    /// its database (<c>Sandbox:Database</c>: SQLite in the <c>DataDirectory</c>, or PostgreSQL at <c>ConnectionStrings:Sandbox</c>),
+    /// its registered clients, token lifetimes and limits. Its pages and API are the host's controllers: the host calls
+    /// <c>AddControllersWithViews()</c> and <c>MapControllers()</c>.
+    /// </summary>
+    /// <param name="builder">The host's builder.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder AddAgilePlannerSandbox<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
         if (!IsEnabled(builder.Configuration))
         {
             // The sandbox's controllers would otherwise still be found and routed.
-            builder.Services.AddMvcCore().ConfigureApplicationPartManager(manager =>
+            services.AddMvcCore().ConfigureApplicationPartManager(manager =>
                 manager.ApplicationParts.Where(IsSandboxPart).ToList().ForEach(part => manager.ApplicationParts.Remove(part)));
             return builder;
         }
 
         var settings = SandboxOptions.From(builder.Configuration);
-        var services = builder.Services;
         services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMvcCore().ConfigureApplicationPartManager(manager => manager.FeatureProviders.Add(new SandboxControllers()));
 
-        services.AddDbContext<SandboxDbContext>(options => options
-            .UseSqlite($"Data Source={Path.Combine(dataDirectory, "sandbox.db")}")
-            .UseOpenIddict());
-
+        var keys = AddDatabase(builder, settings);
         AddAccounts(services, settings);
-        AddAuthorizationServer(services, settings, dataDirectory);
+        AddAuthorizationServer(services, settings, keys);
 
         services.AddScoped<Developers.DeveloperApps>();
         services.AddScoped<PendingConsents>();
@@ -51,26 +63,76 @@ public static class SandboxHostingExtensions
         services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, SandboxAuthenticationHandlers>());
         services.AddSingleton<SandboxReadiness>();
         services.AddHostedService<SandboxSeeder>();
-        // Registered before the rate limiter, so that it wraps it: a request held while the sandbox starts is not yet counted.
-        services.AddSingleton<IStartupFilter, SandboxReadinessGate>();
         services.AddRateLimiter(_ => { });
-        services.AddSingleton<IStartupFilter>(new SandboxRateLimiting(settings.RateLimits));
+        services.AddSingleton(new SandboxRateLimiting(settings.RateLimits));
         return builder;
     }
 
-    /// <summary>Maps the sandbox's pages and endpoints under /sandbox when it is enabled.</summary>
-    public static WebApplication MapAgilePlannerSandbox(this WebApplication app)
+    /// <summary>
+    /// The sandbox's middleware, for requests under /sandbox only: it holds them until its database is ready, answers 503
+    /// (a page, or a JSON error for the API and the OAuth endpoints) while the database is unreachable, and applies its
+    /// rate limits. Call it before <c>UseAuthentication()</c>: the token endpoint is answered by OpenIddict inside authentication.
+    /// </summary>
+    /// <param name="app">The host's pipeline.</param>
+    /// <returns>The same pipeline.</returns>
+    public static IApplicationBuilder UseAgilePlannerSandbox(this IApplicationBuilder app)
     {
-        if (IsEnabled(app.Configuration))
+        ArgumentNullException.ThrowIfNull(app);
+        if (IsEnabled(app.ApplicationServices.GetRequiredService<IConfiguration>()))
         {
-            // Pages and API are attribute-routed controllers, mapped with the app's own MapControllers().
-            app.MapSandboxAssets();
+            app.UseMiddleware<DatabaseOutage>();
+            // Before the rate limiter: a request held while the sandbox starts is not yet counted.
+            app.UseMiddleware<SandboxReadinessGate>();
+            app.UseRateLimiter(app.ApplicationServices.GetRequiredService<SandboxRateLimiting>().Options());
         }
         return app;
     }
 
+    /// <summary>Maps the sandbox's own endpoints (its stylesheet and script) under /sandbox when it is enabled.</summary>
+    /// <param name="endpoints">The host's endpoints.</param>
+    /// <returns>The same endpoints.</returns>
+    public static IEndpointRouteBuilder MapAgilePlannerSandbox(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (IsEnabled(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            // Pages and API are attribute-routed controllers, mapped with the host's own MapControllers().
+            endpoints.MapSandboxAssets();
+        }
+        return endpoints;
+    }
+
+    /// <summary>Whether <c>Sandbox:Enabled</c> is true (the default).</summary>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <returns>True unless <c>Sandbox:Enabled</c> is false.</returns>
     public static bool IsEnabled(IConfiguration configuration) =>
         configuration.GetValue("Sandbox:Enabled", defaultValue: true);
+
+    /// <summary>The database of <c>Sandbox:Database</c>, and the server keys that go with it.</summary>
+    private static ServerKeySource AddDatabase(IHostApplicationBuilder builder, SandboxOptions settings)
+    {
+        var services = builder.Services;
+        if (settings.Database == SandboxDatabase.PostgreSQL)
+        {
+            var connectionString = builder.Configuration.GetConnectionString(SandboxOptions.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Sandbox:Database is PostgreSQL, but ConnectionStrings:Sandbox is not set. Set it (ConnectionStrings__Sandbox) to an Npgsql connection string.");
+            }
+            services.AddDbContext<SandboxDbContext, PostgreSqlSandboxDbContext>(options => options
+                .UseNpgsql(connectionString)
+                .UseOpenIddict());
+            services.AddSingleton<SharedServerKeys>();
+            return ServerKeySource.Database;
+        }
+
+        var dataDirectory = SandboxDataDirectory.Resolve(builder);
+        services.AddDbContext<SandboxDbContext, SqliteSandboxDbContext>(options => options
+            .UseSqlite($"Data Source={Path.Combine(dataDirectory, "sandbox.db")}")
+            .UseOpenIddict());
+        return new ServerKeySource(dataDirectory);
+    }
 
     private static void AddAccounts(IServiceCollection services, SandboxOptions settings)
     {
@@ -106,7 +168,7 @@ public static class SandboxHostingExtensions
             });
     }
 
-    private static void AddAuthorizationServer(IServiceCollection services, SandboxOptions settings, string dataDirectory)
+    private static void AddAuthorizationServer(IServiceCollection services, SandboxOptions settings, ServerKeySource keys)
     {
         services.AddOpenIddict()
             .AddCore(options =>
@@ -148,8 +210,16 @@ public static class SandboxHostingExtensions
                 // Reference tokens: the client holds a short random handle, the payload stays in the database.
                 options.UseReferenceAccessTokens().UseReferenceRefreshTokens();
 
-                options.AddSigningKey(SigningKeys.LoadOrCreate(dataDirectory, "signing"))
-                    .AddEncryptionKey(SigningKeys.LoadOrCreate(dataDirectory, "encryption"));
+                if (keys.DataDirectory is { } dataDirectory)
+                {
+                    options.AddSigningKey(SigningKeys.LoadOrCreate(dataDirectory, SharedServerKeys.Signing))
+                        .AddEncryptionKey(SigningKeys.LoadOrCreate(dataDirectory, SharedServerKeys.Encryption));
+                }
+                else
+                {
+                    // Read from the database by the seeder, before the sandbox is ready.
+                    services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(provider => provider.GetRequiredService<SharedServerKeys>());
+                }
 
                 options.AddEventHandler(SandboxIssuer.ServerHandler)
                     .AddEventHandler(RefreshTokensWithoutOfflineAccess.Descriptor)

@@ -5,10 +5,20 @@ namespace AgilePlanner.Sandbox;
 /// <summary>The <c>Sandbox</c> section of configuration.</summary>
 public sealed class SandboxOptions
 {
+    /// <summary>The configuration section the sandbox reads: <c>Sandbox</c>.</summary>
     public const string SectionName = "Sandbox";
+
+    /// <summary>The connection string the sandbox uses with <see cref="SandboxDatabase.PostgreSQL"/>: <c>ConnectionStrings:Sandbox</c>.</summary>
+    public const string ConnectionStringName = "Sandbox";
 
     /// <summary><c>Sandbox:Enabled</c>: hosts the sandbox under /sandbox (default true).</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// <c>Sandbox:Database</c>: <c>Sqlite</c> (the default, one file in the data directory) or <c>PostgreSQL</c>
+    /// (<c>ConnectionStrings:Sandbox</c>, shared by every instance of the app).
+    /// </summary>
+    public SandboxDatabase Database { get; set; } = SandboxDatabase.Sqlite;
 
     /// <summary><c>Sandbox:RequirePkce</c>: authorization requests must carry an S256 code challenge (default true).</summary>
     public bool RequirePkce { get; set; } = true;
@@ -37,6 +47,7 @@ public sealed class SandboxOptions
     /// <summary><c>Sandbox:Lockout</c>: failed sign-ins before an account is locked, and for how long.</summary>
     public SandboxLockout Lockout { get; set; } = new();
 
+    /// <summary>Reads the <c>Sandbox</c> section, with the defaults for what it leaves out.</summary>
     public static SandboxOptions From(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<SandboxOptions>() ?? new SandboxOptions();
 }
@@ -44,15 +55,23 @@ public sealed class SandboxOptions
 /// <summary>One application registered from configuration.</summary>
 public sealed class SandboxClientRegistration
 {
+    /// <summary>The application's client id.</summary>
     public string ClientId { get; set; } = "";
 
+    /// <summary>The application's client secret (a confidential client).</summary>
     public string ClientSecret { get; set; } = "";
 
+    /// <summary>The name users see on the consent page; the client id when empty.</summary>
     public string DisplayName { get; set; } = "";
 
+    /// <summary>The callback URLs the application may use; a plain-HTTP loopback one matches on any port (RFC 8252).</summary>
     public List<string> RedirectUris { get; set; } = [];
 }
 
+/// <summary>
+/// <c>Sandbox:RateLimits</c>. Counted by each instance of the app on its own: with N instances behind a balancer a client may
+/// make up to N times these numbers. Sign-in and tokens must not depend on a shared store being up; divide by N to keep a total.
+/// </summary>
 public sealed class SandboxRateLimits
 {
     /// <summary>Sign-in and sign-up form posts per minute and client address.</summary>
@@ -68,9 +87,12 @@ public sealed class SandboxRateLimits
     public int ApiPerMinutePerAddress { get; set; } = 12000;
 }
 
+/// <summary><c>Sandbox:Lockout</c>: how failed sign-ins are throttled per client address and email.</summary>
 public sealed class SandboxLockout
 {
+    /// <summary>Failed sign-ins before the pair is refused for <see cref="Duration"/> (default 5).</summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
+    /// <summary>How long a throttled pair is refused (default five minutes).</summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
 }

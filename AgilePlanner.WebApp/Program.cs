@@ -13,15 +13,18 @@ try
     // Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
     builder.AddPublicAddress();
 
-    // One folder for what must survive a restart: the sandbox database and the Data Protection keys.
+    // One folder for what one instance keeps across restarts; with ConnectionStrings:Redis the Data Protection keys are in Redis instead.
     var dataDirectory = DataDirectory.Resolve(builder);
     builder.AddPersistentDataProtection(dataDirectory);
 
-    // /healthz and /readyz (database, data directory, provider).
+    // IDistributedCache on Redis when ConnectionStrings:Redis is set, shared by every instance; in memory otherwise.
+    builder.AddSharedCache();
+
+    // /healthz and /readyz (sandbox and its database, Redis when configured, data directory, provider).
     builder.AddHealthEndpoints(dataDirectory);
 
-    // The built-in Agile Planner, on unless Sandbox:Enabled is false.
-    builder.AddAgilePlannerSandbox(dataDirectory);
+    // The built-in Agile Planner, on unless Sandbox:Enabled is false: SQLite in the data directory, or PostgreSQL (Sandbox:Database).
+    builder.AddAgilePlannerSandbox();
 
     // Brotli or gzip for pages and static files (not over HTTPS: BREACH).
     builder.AddPageCompression();
@@ -63,6 +66,13 @@ try
 
     // Friendly error pages (never a stack trace) and security headers on every page of the app.
     app.UseAgilePlannerPages();
+
+    // Redis unreachable: a 503 page saying so, never a 500.
+    app.UseSharedStoreOutagePage();
+
+    // Under /sandbox: held until its database is ready, 503 while the database is unreachable, rate limits. Before
+    // authentication, where OpenIddict answers the token endpoint.
+    app.UseAgilePlannerSandbox();
 
     app.UseStaticFiles();
     app.UseRouting();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AgilePlanner.Sandbox.Accounts;
 
-public sealed class SignInForm
+internal sealed class SignInForm
 {
     [Required(ErrorMessage = "Enter your email address.")]
     [EmailAddress(ErrorMessage = "Enter an email address like name@example.com.")]
@@ -15,7 +15,7 @@ public sealed class SignInForm
     public string? ReturnUrl { get; set; }
 }
 
-public sealed class SignUpForm
+internal sealed class SignUpForm
 {
     [Required(ErrorMessage = "Enter your name.")]
     [StringLength(100, ErrorMessage = "Keep your name under 100 characters.")]

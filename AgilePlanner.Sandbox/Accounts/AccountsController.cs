@@ -13,7 +13,7 @@ namespace AgilePlanner.Sandbox.Accounts;
 
 /// <summary>Sign-up, sign-in and sign-out of Agile Planner accounts, on the sandbox's own cookie.</summary>
 [SandboxPage]
-public sealed partial class AccountsController(
+internal sealed partial class AccountsController(
     SandboxSignInManager signInManager,
     SignInThrottle throttle,
     UserManager<SandboxUser> users,

@@ -1,7 +1,7 @@
 namespace AgilePlanner.Sandbox.Accounts;
 
 /// <summary>The sandbox's own sign-in cookie, separate from the web app's session.</summary>
-public static class SandboxIdentity
+internal static class SandboxIdentity
 {
     public const string Scheme = "Sandbox.Identity";
     public const string CookieName = "AgilePlanner.Sandbox";

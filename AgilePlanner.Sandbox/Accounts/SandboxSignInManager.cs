@@ -10,7 +10,7 @@ namespace AgilePlanner.Sandbox.Accounts;
 /// Identity's sign-in manager, signing in to the sandbox's own cookie scheme. A password for an email no account has
 /// is checked against a placeholder hash, so a wrong password costs the same whether the account exists or not.
 /// </summary>
-public sealed class SandboxSignInManager : SignInManager<SandboxUser>
+internal sealed class SandboxSignInManager : SignInManager<SandboxUser>
 {
     private static readonly SandboxUser Placeholder = new() { UserName = "placeholder", Name = "placeholder" };
     private static string? s_placeholderHash;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 namespace AgilePlanner.Sandbox.Accounts;
 
 /// <summary>An Agile Planner account: what <c>GET /me</c> answers with.</summary>
-public sealed class SandboxUser : IdentityUser
+internal sealed class SandboxUser : IdentityUser
 {
     public string Name { get; set; } = "";
 

@@ -10,7 +10,7 @@ namespace AgilePlanner.Sandbox.Accounts;
 /// address and leaves the user's own sign-in from elsewhere working, and says the same for known and unknown emails.
 /// Kept in memory: each instance counts on its own, and a restart forgets.
 /// </summary>
-public sealed class SignInThrottle(SandboxLockout lockout, TimeProvider time)
+internal sealed class SignInThrottle(SandboxLockout lockout, TimeProvider time)
 {
     private const int MaxEntries = 100_000;
     private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);

@@ -10,7 +10,7 @@ namespace AgilePlanner.Sandbox.Api;
 /// <summary>What every API v1 controller shares: the token owner, and finding one of their projects.</summary>
 // Bearer tokens, not cookies, authenticate the API: there is no ambient credential for a forged request to ride on.
 [IgnoreAntiforgeryToken]
-public abstract class ApiControllerBase(SandboxDbContext db) : ControllerBase
+internal abstract class ApiControllerBase(SandboxDbContext db) : ControllerBase
 {
     protected SandboxDbContext Db { get; } = db;
 

@@ -2,14 +2,14 @@ using AgilePlanner.Sandbox.Planning;
 
 namespace AgilePlanner.Sandbox.Api;
 
-public sealed record MeResponse(string Id, string Name, string Email, string Company, string TimeZone, DateTime CreatedAt);
+internal sealed record MeResponse(string Id, string Name, string Email, string Company, string TimeZone, DateTime CreatedAt);
 
-public sealed record ProjectResponse(
+internal sealed record ProjectResponse(
     int Id, string Name, string Description, int Velocity, int? CurrentIteration, int MemberCount, DateTime UpdatedAt);
 
-public sealed record IterationResponse(int Id, int Number, string Name, DateTime Start, DateTime Finish, string State, int Points);
+internal sealed record IterationResponse(int Id, int Number, string Name, DateTime Start, DateTime Finish, string State, int Points);
 
-public sealed record StoryResponse(
+internal sealed record StoryResponse(
     int Id, string Title, string Type, string State, int? Points, string? OwnerName, IReadOnlyList<string> Labels, DateTime UpdatedAt)
 {
     public static StoryResponse From(Story story) => new(
@@ -20,4 +20,4 @@ public sealed record StoryResponse(
 }
 
 /// <summary>The body of <c>POST /projects/{id}/stories</c>.</summary>
-public sealed record NewStoryRequest(string? Title, string? Type, int? Points);
+internal sealed record NewStoryRequest(string? Title, string? Type, int? Points);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AgilePlanner.Sandbox.Api;
 
 /// <summary>Any other path under the API answers the contract's JSON 404 rather than an empty page.</summary>
-public sealed class ApiNotFoundController : ControllerBase
+internal sealed class ApiNotFoundController : ControllerBase
 {
     [Route("/sandbox/api/{**rest}", Order = int.MaxValue)]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "An MVC action.")]

@@ -9,7 +9,7 @@ using Microsoft.Net.Http.Headers;
 namespace AgilePlanner.Sandbox.Api;
 
 /// <summary><c>GET /me</c>: the account the token belongs to, with an ETag so clients can cache it.</summary>
-public sealed class MeController(SandboxDbContext db) : ApiControllerBase(db)
+internal sealed class MeController(SandboxDbContext db) : ApiControllerBase(db)
 {
     [HttpGet("/sandbox/api/v1/me")]
     [RequireScope(Authorization.SandboxScopes.Read)]

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AgilePlanner.Sandbox.Api;
 
 /// <summary><c>GET /projects</c>, <c>GET /projects/{id}</c> and <c>GET /projects/{id}/iterations</c>, for the token owner only.</summary>
-public sealed class ProjectsController(SandboxDbContext db) : ApiControllerBase(db)
+internal sealed class ProjectsController(SandboxDbContext db) : ApiControllerBase(db)
 {
     [HttpGet("/sandbox/api/v1/projects")]
     [RequireScope(Authorization.SandboxScopes.Read)]

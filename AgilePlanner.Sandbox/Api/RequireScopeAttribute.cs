@@ -14,7 +14,7 @@ namespace AgilePlanner.Sandbox.Api;
 /// expired or revoked token answers 401 <c>invalid_token</c>; a token in the query string, 401 <c>invalid_request</c>; a token without the scope, 403 <c>insufficient_scope</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAuthorizationFilter
+internal sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAuthorizationFilter
 {
     public string Scope { get; } = scope;
 
@@ -62,7 +62,7 @@ public sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAutho
 }
 
 /// <summary>The API's JSON: camelCase, UTC timestamps in ISO 8601.</summary>
-public static class ApiJson
+internal static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AgilePlanner.Sandbox.Api;
 
 /// <summary><c>GET /projects/{id}/stories?iteration=&amp;state=</c> and <c>POST /projects/{id}/stories</c> (scope write).</summary>
-public sealed class StoriesController(SandboxDbContext db, TimeProvider time) : ApiControllerBase(db)
+internal sealed class StoriesController(SandboxDbContext db, TimeProvider time) : ApiControllerBase(db)
 {
     private const int MaxTitleLength = 200;
     private const int MaxPoints = 100;

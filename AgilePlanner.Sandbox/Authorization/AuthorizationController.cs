@@ -21,7 +21,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// and hands it here; the signed-in user then allows or denies the application on the consent page.
 /// </summary>
 [SandboxPage]
-public sealed partial class AuthorizationController(
+internal sealed partial class AuthorizationController(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     PendingConsents consents,
@@ -248,7 +248,7 @@ public sealed partial class AuthorizationController(
 }
 
 /// <summary>The consent page: the application, who registered it (null for the sandbox's own), and the handle of the stored request.</summary>
-public sealed record ConsentModel(
+internal sealed record ConsentModel(
     string ApplicationName,
     string? RegisteredBy,
     string UserName,
@@ -257,4 +257,4 @@ public sealed record ConsentModel(
     IReadOnlyList<string> Scopes,
     string ConsentHandle);
 
-public sealed record AuthorizationErrorModel(string Error, string? Description);
+internal sealed record AuthorizationErrorModel(string Error, string? Description);

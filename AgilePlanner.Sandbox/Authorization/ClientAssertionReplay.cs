@@ -13,7 +13,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// life, and this records its <c>jti</c> in the token store until it expires, shared by every instance on the database.
 /// An assertion overheard on its way to the token endpoint is worth nothing afterwards.
 /// </summary>
-public sealed partial class ClientAssertionReplay(IOpenIddictTokenManager tokens, TimeProvider time, ILogger<ClientAssertionReplay> logger)
+internal sealed partial class ClientAssertionReplay(IOpenIddictTokenManager tokens, TimeProvider time, ILogger<ClientAssertionReplay> logger)
     : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
     /// <summary>The token type of the recorded assertions: nothing else in OpenIddict accepts it.</summary>

@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// What a registered application may do: a confidential client using the authorization code grant, pushing its
 /// requests or not, authenticated by its secret, by assertions signed with one of its public keys (RFC 7523), or both.
 /// </summary>
-public static class ClientRegistrations
+internal static class ClientRegistrations
 {
     public static OpenIddictApplicationDescriptor Describe(
         string clientId, string? clientSecret, string displayName, IEnumerable<string> redirectUris, IEnumerable<string> scopes,

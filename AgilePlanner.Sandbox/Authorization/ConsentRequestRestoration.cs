@@ -10,7 +10,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// validates that stored request, exactly as it arrived at the consent page, instead of the posted fields. Whatever
 /// else the post holds is never part of the authorization request.
 /// </summary>
-public sealed class ConsentRequestRestoration(PendingConsents consents) : IOpenIddictServerHandler<ExtractAuthorizationRequestContext>
+internal sealed class ConsentRequestRestoration(PendingConsents consents) : IOpenIddictServerHandler<ExtractAuthorizationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ExtractAuthorizationRequestContext>()

@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// the host and <c>/sandbox</c> (<c>/.well-known/oauth-authorization-server/sandbox</c>), and the same for
 /// <c>openid-configuration</c>. OpenIddict matches only endpoints under the issuer, so these two are matched here.
 /// </summary>
-public sealed class PathInsertedMetadata : IOpenIddictServerHandler<ProcessRequestContext>
+internal sealed class PathInsertedMetadata : IOpenIddictServerHandler<ProcessRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessRequestContext>()

@@ -3,4 +3,4 @@ using OpenIddict.Abstractions;
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>A stored authorization request, its user, and the store's entry for it.</summary>
-public sealed record PendingConsent(object Token, OpenIddictRequest Request, string? UserId);
+internal sealed record PendingConsent(object Token, OpenIddictRequest Request, string? UserId);

@@ -12,7 +12,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// minutes and redeemed by the first decision. The consent form carries the handle only, so no parameter of the
 /// request can become a field of the decision.
 /// </summary>
-public sealed class PendingConsents(IOpenIddictTokenManager tokens, TimeProvider time)
+internal sealed class PendingConsents(IOpenIddictTokenManager tokens, TimeProvider time)
 {
     /// <summary>The consent form's one field besides the antiforgery token and the button.</summary>
     public const string FieldName = "consent";

@@ -4,7 +4,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// Compares a requested redirect URI with a registered one: character for character, except that a
 /// loopback host (localhost, 127.0.0.1, [::1]) over http may come on any port (RFC 8252 section 7.3).
 /// </summary>
-public static class RedirectUriMatch
+internal static class RedirectUriMatch
 {
     private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 

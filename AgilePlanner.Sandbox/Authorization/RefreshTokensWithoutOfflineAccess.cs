@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// The contract answers every code and refresh grant with a refresh token; OpenIddict would only do so for
 /// the OpenID Connect <c>offline_access</c> scope, which plain OAuth 2 clients never ask for.
 /// </summary>
-public sealed class RefreshTokensWithoutOfflineAccess : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class RefreshTokensWithoutOfflineAccess : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()

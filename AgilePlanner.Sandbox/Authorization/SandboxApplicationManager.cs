@@ -7,7 +7,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>OpenIddict's application manager with the sandbox's redirect URI rule (<see cref="RedirectUriMatch"/>).</summary>
-public sealed class SandboxApplicationManager(
+internal sealed class SandboxApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,

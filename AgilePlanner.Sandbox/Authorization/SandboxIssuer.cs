@@ -13,7 +13,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// so neither the issuer nor the metadata can name another. The validation side needs the same base, or it would
 /// reject the tokens the server issued.
 /// </summary>
-public static class SandboxIssuer
+internal static class SandboxIssuer
 {
     public const string BasePath = "/sandbox";
 

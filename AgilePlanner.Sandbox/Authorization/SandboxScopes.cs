@@ -1,7 +1,7 @@
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>The scopes an application may ask for, with the words the consent page uses for each.</summary>
-public static class SandboxScopes
+internal static class SandboxScopes
 {
     public const string Read = "read";
     public const string Write = "write";

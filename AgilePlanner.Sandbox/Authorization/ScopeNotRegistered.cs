@@ -9,7 +9,7 @@ namespace AgilePlanner.Sandbox.Authorization;
 /// A scope the client's registration does not include answers <c>invalid_scope</c> (RFC 6749 section 4.1.2.1, and the
 /// contract), naming the scope and where to add it; OpenIddict's own check, which runs after this one, says <c>invalid_request</c>.
 /// </summary>
-public sealed class ScopeNotRegistered(IOpenIddictApplicationManager applications) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+internal sealed class ScopeNotRegistered(IOpenIddictApplicationManager applications) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()

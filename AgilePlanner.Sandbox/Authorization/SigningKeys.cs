@@ -4,10 +4,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace AgilePlanner.Sandbox.Authorization;
 
 /// <summary>
-/// The server's RSA signing and encryption keys, generated on first start and kept as PEM files in the data
+/// With SQLite: the server's RSA signing and encryption keys, generated on first start and kept as PEM files in the data
 /// directory, so tokens issued before a restart stay valid after it and nothing depends on the machine.
 /// </summary>
-public static class SigningKeys
+internal static class SigningKeys
 {
     public static RsaSecurityKey LoadOrCreate(string dataDirectory, string name)
     {
@@ -45,6 +45,6 @@ public static class SigningKeys
         }
     }
 
-    private static string KeyIdOf(RSA rsa) =>
+    internal static string KeyIdOf(RSA rsa) =>
         Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
 }

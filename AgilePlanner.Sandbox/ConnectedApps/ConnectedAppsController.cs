@@ -10,12 +10,12 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AgilePlanner.Sandbox.ConnectedApps;
 
 /// <summary>One application this account has authorized.</summary>
-public sealed record ConnectedApp(string ApplicationId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? FirstAllowed, DateTimeOffset? LastAllowed);
+internal sealed record ConnectedApp(string ApplicationId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? FirstAllowed, DateTimeOffset? LastAllowed);
 
 /// <summary>Connected apps: what this account has allowed, and taking that access back.</summary>
 [SandboxPage]
 [Authorize(AuthenticationSchemes = SandboxIdentity.Scheme)]
-public sealed partial class ConnectedAppsController(
+internal sealed partial class ConnectedAppsController(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens,

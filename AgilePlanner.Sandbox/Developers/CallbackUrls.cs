@@ -6,7 +6,7 @@ namespace AgilePlanner.Sandbox.Developers;
 /// Checks callback URLs as a developer registers them: absolute, http only for loopback hosts,
 /// no fragment, no wildcard, no user info. Each problem comes back as a sentence naming the URL.
 /// </summary>
-public static class CallbackUrls
+internal static class CallbackUrls
 {
     public const int MaxCount = 10;
     public const int MaxLength = 500;

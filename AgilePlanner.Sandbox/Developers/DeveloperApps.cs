@@ -6,12 +6,11 @@ using OpenIddict.Abstractions;
 
 namespace AgilePlanner.Sandbox.Developers;
 
-
 /// <summary>
 /// Applications registered in the developer portal: OpenIddict applications marked with the account that
 /// registered them. OpenIddict keeps only a hash of each client secret, so a secret can be shown just once.
 /// </summary>
-public sealed class DeveloperApps(
+internal sealed class DeveloperApps(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens)

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AgilePlanner.Sandbox.Developers;
 
-public sealed class RegisterAppForm
+internal sealed class RegisterAppForm
 {
     [Required(ErrorMessage = "Give your application a name; users see it on the consent page.")]
     [StringLength(100, ErrorMessage = "Keep the name under 100 characters.")]
@@ -27,15 +27,15 @@ public sealed class RegisterAppForm
     public bool IssueSecret { get; set; } = true;
 }
 
-public sealed class PublicKeysForm
+internal sealed class PublicKeysForm
 {
     public string? PublicKeys { get; set; }
 }
 
-public sealed class CallbackUrlsForm
+internal sealed class CallbackUrlsForm
 {
     public string? CallbackUrls { get; set; }
 }
 
 /// <summary>What the page shows once, right after registration or rotation: the secret and the lines to configure.</summary>
-public sealed record SecretShownOnce(DeveloperApp App, string ClientSecret, bool Rotated);
+internal sealed record SecretShownOnce(DeveloperApp App, string ClientSecret, bool Rotated);

@@ -11,7 +11,7 @@ namespace AgilePlanner.Sandbox.Developers;
 /// <summary>The developer portal: register an application, see its client id, change callbacks, rotate its secret, delete it.</summary>
 [SandboxPage]
 [Authorize(AuthenticationSchemes = SandboxIdentity.Scheme)]
-public sealed partial class DevelopersController(DeveloperApps apps, UserManager<SandboxUser> users, ILogger<DevelopersController> logger) : Controller
+internal sealed partial class DevelopersController(DeveloperApps apps, UserManager<SandboxUser> users, ILogger<DevelopersController> logger) : Controller
 {
     [HttpGet("/sandbox/developers")]
     public async Task<IActionResult> Index() =>

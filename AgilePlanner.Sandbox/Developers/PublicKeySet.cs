@@ -9,7 +9,7 @@ namespace AgilePlanner.Sandbox.Developers;
 /// developer pastes: a JWK Set, a single JWK, or a PEM public key as <c>openssl pkey -pubout</c> writes it. Private
 /// keys, symmetric keys and weak keys are refused; every message names the problem without repeating the input.
 /// </summary>
-public static class PublicKeySet
+internal static class PublicKeySet
 {
     /// <summary>Far above a few PEM or JWK public keys, far below a page of text.</summary>
     public const int MaxLength = 20_000;

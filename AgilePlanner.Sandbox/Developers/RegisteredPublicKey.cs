@@ -1,4 +1,4 @@
 namespace AgilePlanner.Sandbox.Developers;
 
 /// <summary>A public key an application's client assertions are checked with, as the portal lists it: id, type, curve.</summary>
-public sealed record RegisteredPublicKey(string KeyId, string KeyType, string? Curve);
+internal sealed record RegisteredPublicKey(string KeyId, string KeyType, string? Curve);

@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Hosting;
 /// What the page for a form refused by antiforgery offers: where to try again. Only the sandbox's own form pages, with
 /// the posted authorization request or a local return URL, never an address taken from elsewhere.
 /// </summary>
-public sealed record FormRefusedModel(string TryAgainUrl)
+internal sealed record FormRefusedModel(string TryAgainUrl)
 {
     private const int MaxUrlLength = 4096;
     private const string Authorize = "/sandbox/oauth/authorize";

@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Hosting;
 /// The sandbox's stylesheet and script, embedded in the library and served under /sandbox/assets, so its pages
 /// look the same whether the app runs from source, from a publish folder or in a test host.
 /// </summary>
-public static class SandboxAssets
+internal static class SandboxAssets
 {
     public const string StylesheetPath = "/sandbox/assets/sandbox.css";
     public const string CopyScriptPath = "/sandbox/assets/copy.js";

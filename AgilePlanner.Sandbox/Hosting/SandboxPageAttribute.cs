@@ -13,7 +13,7 @@ namespace AgilePlanner.Sandbox.Hosting;
 /// gets them too, with a page that says what happened instead of an empty 400.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class SandboxPageAttribute : Attribute, IAlwaysRunResultFilter
+internal sealed class SandboxPageAttribute : Attribute, IAlwaysRunResultFilter
 {
     public void OnResultExecuting(ResultExecutingContext context)
     {

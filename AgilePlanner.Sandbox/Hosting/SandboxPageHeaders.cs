@@ -8,7 +8,7 @@ namespace AgilePlanner.Sandbox.Hosting;
 /// whose form ends in a redirect to a client (consent, or sign-in when consent is remembered) also allows the origin of
 /// that request's validated redirect URI: Chromium applies <c>form-action</c> to the redirects that follow a form POST.
 /// </summary>
-public static partial class SandboxPageHeaders
+internal static partial class SandboxPageHeaders
 {
     public const string BasePolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

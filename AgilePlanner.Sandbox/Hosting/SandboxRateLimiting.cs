@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -16,23 +14,20 @@ namespace AgilePlanner.Sandbox.Hosting;
 /// <summary>
 /// Limits sign-in posts and token and revocation requests per client address, and API calls per access token under a
 /// ceiling per client address (ASP.NET Core's rate limiter): every user of a web app shares that app's address, so a
-/// per-address API limit alone would make them share one allowance. Installed first in the pipeline by a startup
-/// filter, because the token endpoint is answered by OpenIddict inside authentication, before any routed endpoint.
+/// per-address API limit alone would make them share one allowance. A global limiter placed before authentication,
+/// because the token endpoint is answered by OpenIddict inside authentication, before any routed endpoint. Counted in
+/// each instance's memory (see <see cref="SandboxRateLimits"/>).
 /// </summary>
-public sealed class SandboxRateLimiting(SandboxRateLimits limits) : IStartupFilter
+internal sealed class SandboxRateLimiting(SandboxRateLimits limits)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    public RateLimiterOptions Options() => new()
     {
-        app.UseRateLimiter(new RateLimiterOptions
-        {
-            GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(Partition),
-                PartitionedRateLimiter.Create<HttpContext, string>(AddressCeiling)),
-            OnRejected = RejectAsync,
-        });
-        next(app);
+        GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<HttpContext, string>(Partition),
+            PartitionedRateLimiter.Create<HttpContext, string>(AddressCeiling)),
+        OnRejected = RejectAsync,
     };
 
     private RateLimitPartition<string> Partition(HttpContext context)

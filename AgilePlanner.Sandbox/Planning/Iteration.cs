@@ -1,7 +1,7 @@
 namespace AgilePlanner.Sandbox.Planning;
 
 /// <summary>A time box of a project, numbered from 1.</summary>
-public sealed class Iteration
+internal sealed class Iteration
 {
     public int Id { get; set; }
 
@@ -18,7 +18,7 @@ public sealed class Iteration
     public IterationState State { get; set; }
 }
 
-public enum IterationState
+internal enum IterationState
 {
     Done,
     Current,

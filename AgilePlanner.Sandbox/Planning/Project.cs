@@ -3,7 +3,7 @@ using AgilePlanner.Sandbox.Accounts;
 namespace AgilePlanner.Sandbox.Planning;
 
 /// <summary>A project owned by one account.</summary>
-public sealed class Project
+internal sealed class Project
 {
     public int Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace AgilePlanner.Sandbox.Planning;
 
 /// <summary>A unit of work in a project, planned into one of its iterations.</summary>
-public sealed class Story
+internal sealed class Story
 {
     public int Id { get; set; }
 
@@ -24,14 +24,14 @@ public sealed class Story
     public DateTime UpdatedAt { get; set; }
 }
 
-public enum StoryType
+internal enum StoryType
 {
     Feature,
     Bug,
     Chore,
 }
 
-public enum StoryState
+internal enum StoryState
 {
     Unstarted,
     Started,

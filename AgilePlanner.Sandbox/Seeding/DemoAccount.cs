@@ -1,7 +1,7 @@
 namespace AgilePlanner.Sandbox.Seeding;
 
 /// <summary>The demo account shown on the sign-in page as a hint.</summary>
-public static class DemoAccount
+internal static class DemoAccount
 {
     public const string Name = "Ada Lovelace";
     public const string Email = "demo@agileplanner.test";

@@ -3,7 +3,7 @@ using AgilePlanner.Sandbox.Planning;
 namespace AgilePlanner.Sandbox.Seeding;
 
 /// <summary>Builds believable projects: the demo account's three, and the starter project every new account gets.</summary>
-public static class PlanningData
+internal static class PlanningData
 {
     private static readonly string[] Team = ["Ada Lovelace", "Charles Babbage", "Mary Somerville", "Augustus De Morgan"];
     private static readonly string[] LabelPool = ["ui", "api", "performance", "docs", "security", "billing"];

@@ -2,6 +2,7 @@ using AgilePlanner.Sandbox.Accounts;
 using AgilePlanner.Sandbox.Authorization;
 using AgilePlanner.Sandbox.Hosting;
 using AgilePlanner.Sandbox.Storage;
+using AgilePlanner.Sandbox.Storage.PostgreSql;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +17,11 @@ namespace AgilePlanner.Sandbox.Seeding;
 /// Brings the database up to date at start and seeds it idempotently: the scopes, the applications from
 /// <c>Sandbox:Clients</c>, and the demo account with its projects. A restart finds everything and adds nothing.
 /// It runs in the background so the web app answers from its first second; <see cref="SandboxReadiness"/> holds
-/// the sandbox's requests until it is done, and a failure stops the app as a failed start would.
+/// the sandbox's requests until it is done, and a failure stops the app as a failed start would. A database that cannot be
+/// reached yet (PostgreSQL starting after the app) is waited for, not a failure. On PostgreSQL, instances that start together
+/// take turns under an advisory lock, and the server's keys are read (made by the first) from the database.
 /// </summary>
-public sealed partial class SandboxSeeder(
+internal sealed partial class SandboxSeeder(
     IServiceProvider services,
     SandboxReadiness readiness,
     IHostApplicationLifetime lifetime,
@@ -32,7 +35,20 @@ public sealed partial class SandboxSeeder(
         {
             // The server and the app's own pages start first; the database work follows at once.
             await WhenStartedAsync(stoppingToken);
-            await SeedAsync(stoppingToken);
+            while (true)
+            {
+                try
+                {
+                    await SeedAsync(stoppingToken);
+                    break;
+                }
+                catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && !stoppingToken.IsCancellationRequested)
+                {
+                    LogDatabaseUnreachable(logger, RetryDelay.TotalSeconds, exception.Message);
+                    // Real time, not the injected clock: a test's frozen clock must not freeze the retry.
+                    await Task.Delay(RetryDelay, stoppingToken);
+                }
+            }
             readiness.Ready();
             LogReady(logger);
         }
@@ -48,6 +64,11 @@ public sealed partial class SandboxSeeder(
         }
     }
 
+    /// <summary>Any number of the same app's instances seeding one PostgreSQL database wait on this lock in turn.</summary>
+    internal const long SeedingLockKey = 0x41_50_53_61_6E_64; // "APSand"
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
     private Task WhenStartedAsync(CancellationToken cancellationToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,17 +80,61 @@ public sealed partial class SandboxSeeder(
     {
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
-
         var db = provider.GetRequiredService<SandboxDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
 
+        if (db is PostgreSqlSandboxDbContext postgres)
+        {
+            // A session lock held across migrating and seeding, on a connection kept open for both; released in finally, and
+            // by the server if this instance dies holding it.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedingLockKey})", cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await SeedRowsAsync(provider, cancellationToken);
+                await provider.GetRequiredService<SharedServerKeys>().LoadOrCreateAsync(postgres, time.GetUtcNow().UtcDateTime, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                await UnlockAsync(db);
+            }
+            return;
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
         // One writer at a time (BEGIN IMMEDIATE): another instance seeding the same database waits, then finds
         // everything and adds nothing. The stores below share this scope's context, so they write inside it.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await SeedRowsAsync(provider, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A pooled connection outlives its Close, and a session lock with it: unlock first, whatever happened.</summary>
+    private static async Task UnlockAsync(SandboxDbContext db)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedingLockKey})", CancellationToken.None);
+        }
+        catch (Exception exception) when (DatabaseOutage.IsOutage(exception))
+        {
+            // The connection is gone, and the server released the lock with it.
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task SeedRowsAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
         await SeedScopesAsync(provider.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await SeedClientsAsync(provider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SeedDemoAccountAsync(provider, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task SeedScopesAsync(IOpenIddictScopeManager scopes, CancellationToken cancellationToken)
@@ -169,6 +234,9 @@ public sealed partial class SandboxSeeder(
 
     [LoggerMessage(6, LogLevel.Information, "Sandbox ready")]
     private static partial void LogReady(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "The sandbox's database cannot be reached yet; trying again in {Seconds} s ({Reason})")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, double seconds, string reason);
 
     [LoggerMessage(7, LogLevel.Critical, "The sandbox could not prepare its database; the app stops")]
     private static partial void LogFailed(ILogger logger, Exception exception);

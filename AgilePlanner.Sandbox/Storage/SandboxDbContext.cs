@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AgilePlanner.Sandbox.Storage;
 
-/// <summary>The sandbox's one database: accounts (Identity), OAuth registrations and tokens (OpenIddict), and planning data.</summary>
-public sealed class SandboxDbContext(DbContextOptions<SandboxDbContext> options) : IdentityDbContext<SandboxUser>(options)
+/// <summary>
+/// The sandbox's one database: accounts (Identity), OAuth registrations and tokens (OpenIddict), and planning data.
+/// One subclass a provider (<c>Sandbox:Database</c>), each with its own migrations.
+/// </summary>
+internal abstract class SandboxDbContext(DbContextOptions options) : IdentityDbContext<SandboxUser>(options)
 {
     public DbSet<Project> Projects => Set<Project>();
 
@@ -17,7 +20,7 @@ public sealed class SandboxDbContext(DbContextOptions<SandboxDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite keeps no time zone: every timestamp is stored and read back as UTC.
+        // SQLite keeps no time zone and PostgreSQL's timestamptz takes UTC only: every timestamp is stored and read back as UTC.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<IterationState>().HaveConversion<string>();
         configurationBuilder.Properties<StoryType>().HaveConversion<string>();

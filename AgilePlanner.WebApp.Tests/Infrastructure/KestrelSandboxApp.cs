@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox;
 using AgilePlanner.Api;
 using AgilePlanner.AspNetCore;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox;
 using AgilePlanner.WebApp.Hosting;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

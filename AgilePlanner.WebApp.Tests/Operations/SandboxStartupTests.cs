@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AgilePlanner.Sandbox.Hosting;
+using AgilePlanner.Sandbox;
 using AgilePlanner.Sandbox.Seeding;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

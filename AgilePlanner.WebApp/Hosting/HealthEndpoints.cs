@@ -1,17 +1,15 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using AgilePlanner.Sandbox;
-using AgilePlanner.Sandbox.Hosting;
-using AgilePlanner.Sandbox.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AgilePlanner.WebApp.Hosting;
 
 /// <summary>
-/// <c>/healthz</c>: the process answers. <c>/readyz</c>: every check tagged <see cref="ReadyTag"/> passes: each database the app
-/// registered (the sandbox's), the data directory is writable, the provider's token endpoint answers within 2 s.
+/// <c>/healthz</c>: the process answers. <c>/readyz</c>: every check tagged <see cref="ReadyTag"/> passes: the sandbox is ready and
+/// its database answers, Redis answers when it is configured, the data directory is writable, the provider's token endpoint
+/// answers within 2 s.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -33,27 +31,13 @@ public static class HealthEndpoints
             .AddCheck<ProviderHealthCheck>("provider", tags: [ReadyTag], timeout: ProviderTimeout);
         if (SandboxHostingExtensions.IsEnabled(builder.Configuration))
         {
-            builder.Services.AddHealthChecks().AddCheck<SandboxHealthCheck>("sandbox", tags: [ReadyTag]);
+            // The sandbox's readiness and its database (SQLite or PostgreSQL), each named in the report.
+            builder.Services.AddHealthChecks().AddAgilePlannerSandboxChecks(ReadyTag);
         }
-
-        // Databases are found when the options are first read, after every AddXxx has run, so the order in Program.cs does not matter.
-        var services = builder.Services;
-        builder.Services.Configure<HealthCheckServiceOptions>(options =>
+        if (RedisConnection.Configured(builder.Configuration) is not null)
         {
-            var contexts = services
-                .Select(descriptor => descriptor.ServiceType)
-                .Where(type => type.IsSubclassOf(typeof(DbContext)) && !type.IsAbstract)
-                .Distinct();
-            foreach (var context in contexts)
-            {
-                var name = "database-" + context.Name;
-                if (options.Registrations.All(registration => registration.Name != name))
-                {
-                    options.Registrations.Add(new HealthCheckRegistration(
-                        name, provider => new DatabaseHealthCheck((DbContext)provider.GetRequiredService(context), provider.GetService<SandboxReadiness>()), HealthStatus.Unhealthy, [ReadyTag]));
-                }
-            }
-        });
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: RedisHealthCheck.Timeout);
+        }
         return builder;
     }
 
@@ -121,45 +105,6 @@ public sealed class DataDirectoryHealthCheck(string dataDirectory) : IHealthChec
         {
             File.Delete(probe);
         }
-    }
-}
-
-/// <summary>The built-in sandbox has migrated and seeded its database (it does so in the background after start).</summary>
-public sealed partial class SandboxHealthCheck(SandboxReadiness readiness, ILogger<SandboxHealthCheck> logger) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        switch (readiness.WhenReady.Status)
-        {
-            case TaskStatus.RanToCompletion:
-                return Task.FromResult(HealthCheckResult.Healthy("sandbox ready"));
-            case TaskStatus.Faulted or TaskStatus.Canceled:
-                return Task.FromResult(HealthCheckResult.Unhealthy("sandbox could not prepare its database"));
-            default:
-                // Not ready yet is the normal first second of every start, not a failure: Degraded, which /readyz answers
-                // with 503 too, and an Information line instead of the health checks' Error.
-                LogPreparing(logger);
-                return Task.FromResult(HealthCheckResult.Degraded("sandbox preparing its database"));
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Not ready yet: the sandbox is still preparing its database")]
-    private static partial void LogPreparing(ILogger logger);
-}
-
-/// <summary>Opens a connection to a database the app uses.</summary>
-public sealed class DatabaseHealthCheck(DbContext database, SandboxReadiness? sandbox) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        // The sandbox's database may not exist until the sandbox has prepared it: that wait is the sandbox check's to report.
-        if (database is SandboxDbContext && sandbox is { WhenReady.IsCompleted: false })
-        {
-            return HealthCheckResult.Degraded("database being prepared by the sandbox");
-        }
-        return await database.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy("database reachable")
-            : HealthCheckResult.Unhealthy("database not reachable");
     }
 }
 

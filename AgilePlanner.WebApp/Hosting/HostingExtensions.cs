@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Serilog;
 
 namespace AgilePlanner.WebApp.Hosting;
@@ -33,15 +32,4 @@ public static class HostingExtensions
             .Filter.ByExcluding(StartupFailure.IsReportedOnExit)
             // Last, so it also sees what the other enrichers added.
             .Enrich.With<LogRedaction>();
-
-    /// <summary>Data Protection keys in the data directory, so cookies survive restarts and are shared by instances.</summary>
-    public static WebApplicationBuilder AddPersistentDataProtection(this WebApplicationBuilder builder, string dataDirectory)
-    {
-        builder.Services.AddDataProtection()
-            .SetApplicationName(DataDirectory.DataProtectionApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
-        builder.Services.AddHostedService(services => new DataDirectoryWarning(
-            dataDirectory, services.GetRequiredService<ILogger<DataDirectoryWarning>>()));
-        return builder;
-    }
 }
