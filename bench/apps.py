@@ -34,12 +34,14 @@ def first_ok(port, path="/"):
 class App:
     """A published app run with `dotnet App.dll` in Production, its console drained into a short tail."""
 
-    def __init__(self, name, directory, assembly, arguments=(), environment=None):
+    def __init__(self, name, directory, assembly, arguments=(), environment=None, drain=True):
         self.name = name
         self.directory = os.path.abspath(directory)
         self.assembly = assembly
         self.arguments = list(arguments)
         self.environment = environment or {}
+        # False leaves the console pipe unread, as a stalled log collector would: the app's writes block once it is full.
+        self.drain = drain
         self.port = None
         self.process = None
         self.tail = collections.deque(maxlen=200)
@@ -64,7 +66,8 @@ class App:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        threading.Thread(target=self._drain, daemon=True).start()
+        if self.drain:
+            threading.Thread(target=self._drain, daemon=True).start()
         return self
 
     def _drain(self):

@@ -103,6 +103,22 @@ class Bench:
     def new_template(self):
         return App("template", os.path.join(OUT, "template"), "TemplateApp.dll")
 
+    def new_webapp_without_sandbox(self, data):
+        # The app alone, as it runs against the real service: the provider's endpoints point at a loopback port
+        # nothing listens on, which `/` never calls.
+        provider = "http://127.0.0.1:9"
+        return App(
+            "web app, sandbox off",
+            os.path.join(OUT, "webapp"),
+            "AgilePlanner.WebApp.dll",
+            [
+                f"--DataDirectory={data}", "--Sandbox:Enabled=false", "--AgilePlanner:ClientId=bench",
+                "--AgilePlanner:ClientSecret=bench-secret", f"--AgilePlanner:AuthorizationEndpoint={provider}/authorize",
+                f"--AgilePlanner:TokenEndpoint={provider}/token", f"--AgilePlanner:ApiBaseUrl={provider}/api/v1/",
+                *os.environ.get("BENCH_APP_ARGS", "").split(),
+            ],
+        )
+
     # 4. Cold start -------------------------------------------------------------------------------------
 
     def cold_start(self):
@@ -336,6 +352,37 @@ class Bench:
               flush=True)
         self.results.attempt("many sessions", self._many_sessions)
 
+    def home_memory(self):
+        seconds = max(self.settings.warmup * 2, self.settings.memory_seconds // 2)
+        print(f"6. memory like for like: fresh template, web app and web app without its sandbox, {seconds}s of / "
+              "at 32 connections each", flush=True)
+        self.results.attempt("memory on / alone", lambda: self._home_memory(seconds))
+
+    def _home_memory(self, seconds):
+        """RSS after the same load on `/` for the template and the web app with and without its sandbox."""
+        data = tempfile.mkdtemp(prefix="sandbox-off-", dir=self.data)
+        figure = {"seconds": seconds}
+        for key, app in (
+            ("template", self.new_template()),
+            ("web_app", self.new_webapp()),
+            ("web_app_sandbox_off", self.new_webapp_without_sandbox(data)),
+        ):
+            with app:
+                app.wait_ready()
+                url = f"http://{HOST}:{app.port}/"
+                headers = [f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"]
+                wrk(url, 32, self.settings.warmup, headers)
+                run = wrk(url, 32, seconds, headers)
+                time.sleep(1)
+                figure[f"{key}_rss_mb"] = round(app.rss_mb(), 1)
+                figure[f"{key}_rps"] = round(run.rps, 1)
+                figure[f"{key}_failures"] = run.socket_errors + run.not_200
+        figure["web_app_over_template"] = round(ratio(figure["web_app_rss_mb"], figure["template_rss_mb"]), 2)
+        figure["sandbox_off_over_template"] = round(
+            ratio(figure["web_app_sandbox_off_rss_mb"], figure["template_rss_mb"]), 2)
+        figure["sandbox_mb"] = round(figure["web_app_rss_mb"] - figure["web_app_sandbox_off_rss_mb"], 1)
+        self.results.figures["memory_home"] = figure
+
     def _pages_load(self, cookies, connections, seconds, samples):
         cookie_file = os.path.join(self.data, f"cookies-{len(cookies)}.txt")
         with open(cookie_file, "w") as listing:
@@ -437,6 +484,7 @@ class Bench:
             self.signins()
             self.throughput()
             self.memory()
+            self.home_memory()
         except BaseException:
             for app in (self.webapp, self.template):
                 if app is not None and app.process is not None:
@@ -570,6 +618,13 @@ def print_table(results, settings, seconds):
         if m.get("template_rss_mb"):
             row("   vs template after its load", f"{m['rss_after_load_mb']:.0f} MB", f"{m['template_rss_mb']:.0f} MB",
                 f"{ratio(m['rss_after_load_mb'], m['template_rss_mb']):.2f} (target <= 1.5)")
+    if "memory_home" in figures:
+        m = figures["memory_home"]
+        row(f"   RSS after {m['seconds']}s of / alone", f"{m['web_app_rss_mb']:.0f} MB",
+            f"template {m['template_rss_mb']:.0f} MB", f"{m['web_app_over_template']:.2f}")
+        row("   the same, sandbox off", f"{m['web_app_sandbox_off_rss_mb']:.0f} MB",
+            f"template {m['template_rss_mb']:.0f} MB",
+            f"{m['sandbox_off_over_template']:.2f} (the sandbox: {m['sandbox_mb']:.0f} MB)")
     if "many_sessions" in figures:
         m = figures["many_sessions"]
         row(f"#6 {m['sessions']} sessions, {m['seconds']}s",
@@ -610,6 +665,15 @@ def machine():
     }
 
 
+def runtime_settings(path):
+    """The configProperties an app was published with (both apps get the generic ones alike, bench/same_settings.py)."""
+    try:
+        with open(path) as config:
+            return json.load(config)["runtimeOptions"].get("configProperties", {})
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def main():
     settings = Settings()
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
@@ -621,6 +685,12 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": settings.to_json(),
+        "runtime_settings": {
+            "web_app": runtime_settings(os.path.join(OUT, "webapp", "AgilePlanner.WebApp.runtimeconfig.json")),
+            "template": runtime_settings(os.path.join(OUT, "template", "TemplateApp.runtimeconfig.json")),
+            "environment": {k: v for k, v in os.environ.items() if k.startswith("DOTNET_") and "TELEMETRY" not in k
+                            and k not in ("DOTNET_NOLOGO", "DOTNET_SKIP_FIRST_TIME_EXPERIENCE")},
+        },
         "total_seconds": round(seconds, 1),
         "targets": results.targets,
         "not_measured": results.missing,

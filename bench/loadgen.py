@@ -23,7 +23,8 @@ class Run:
 
 def wrk(url, connections, seconds, headers=(), script="report.lua", script_args=()):
     threads = min(connections, 2)
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
+    # Niced, so that on a shared machine the load generator yields to the apps it measures, not the other way.
+    command = ["nice", "-n", os.environ.get("BENCH_WRK_NICE", "10"), "wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
     command += ["-s", os.path.join(WRK_DIR, script), url]

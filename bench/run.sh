@@ -60,6 +60,11 @@ cp global.json "$template_src/"
 dotnet publish "$template_src/TemplateApp/TemplateApp.csproj" -c Release -o "$out/template" --nologo -v quiet \
   --use-current-runtime --self-contained false "${publish_args[@]}" \
   >>"$out/publish-template.log" 2>&1 || { cat "$out/publish-template.log"; exit 1; }
+# A fair baseline runs with the same generic runtime settings (garbage collector, JIT) as the web app ships;
+# BENCH_TEMPLATE_DEFAULTS=1 keeps the template's own, as `dotnet new mvc` makes it.
+if [[ -z "${BENCH_TEMPLATE_DEFAULTS:-}" ]]; then
+  python3 bench/same_settings.py "$out/webapp/AgilePlanner.WebApp.runtimeconfig.json" "$out/template/TemplateApp.runtimeconfig.json"
+fi
 
 export BENCH_STARTED=$started
 exec python3 bench/bench.py
