@@ -154,8 +154,21 @@ public sealed class FlowDiagramTests
         Assert.True(label.Length <= 58, $"The label '{label}' is wider than a phone's diagram.");
         Assert.StartsWith("GET /sandbox/api/v1/projects/", label);
         Assert.Contains("…", label);
-        Assert.EndsWith("\uFFFD\uFFFD → 404", label);
-        Assert.Contains(new string('p', 120), Link(svg, 1).Element(Svg + "title")!.Value);
+        Assert.EndsWith("pp/stories?… → 404", label);
+        var title = Link(svg, 1).Element(Svg + "title")!.Value;
+        Assert.Contains(new string('p', 120), title);
+        Assert.Contains("</script>\uFFFD\uFFFD → 404", title);
+    }
+
+    [Theory]
+    [InlineData("GET /sandbox/api/v1/projects/1/stories?iteration=4&limit=25 → 200", 65, "GET /sandbox/api/v1/projects/1/stories?iteration=4&limit=25 → 200")]
+    [InlineData("GET /sandbox/api/v1/projects/1/stories?iteration=4&limit=25 → 200", 48, "GET /sandbox/api/v1/projects/1/stories?… → 200")]
+    [InlineData("GET /sandbox/api/v1/projects/1/stories?iteration=4&limit=25 → 200", 30, "GET /sandbox/api/v…ies?… → 200")]
+    [InlineData("GET /sandbox/oauth/authorize", 20, "GET /sandbox…thorize")]
+    public void A_label_too_long_for_its_row_loses_its_query_first_then_its_middle(string label, int characters, string fitted)
+    {
+        Assert.Equal(fitted, FlowDiagram.Fit(label, characters));
+        Assert.True(fitted.Length <= characters);
     }
 
     [Fact]

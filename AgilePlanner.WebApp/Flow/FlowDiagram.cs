@@ -274,13 +274,26 @@ public sealed class FlowDiagram
         ? $"{took.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
         : $"{took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
 
-    /// <summary>The label cut in the middle to <paramref name="characters"/>, keeping the start of the path and the status at its end.</summary>
-    internal static string Fit(string label, double characters)
+    /// <summary>
+    /// The label cut to <paramref name="characters"/>: first its query (the path says more), then in the middle,
+    /// keeping the start of the path and the status at its end.
+    /// </summary>
+    public static string Fit(string label, double characters)
     {
         var room = Math.Max(8, (int)characters);
         if (label.Length <= room)
         {
             return label;
+        }
+        var query = label.IndexOf('?');
+        var end = query < 0 ? -1 : label.IndexOf(' ', query);
+        if (query >= 0)
+        {
+            label = string.Concat(label.AsSpan(0, query + 1), "…", end < 0 ? string.Empty : label.AsSpan(end));
+            if (label.Length <= room)
+            {
+                return label;
+            }
         }
         var tail = (room - 1) * 2 / 5;
         return string.Concat(label.AsSpan(0, room - 1 - tail), "…", label.AsSpan(label.Length - tail));
