@@ -23,8 +23,8 @@ public sealed class FlowDiagram
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     // Monospace labels, so a label's width is its length times one character's advance (0.6 em).
-    private static readonly Metrics WideMetrics = new(Width: 800, Top: 48, Row: 40, Lifelines: [170, 400, 630], HeaderWidth: 150, FontSize: 12);
-    private static readonly Metrics NarrowMetrics = new(Width: 360, Top: 48, Row: 50, Lifelines: [50, 180, 310], HeaderWidth: 96, FontSize: 12);
+    private static readonly Metrics WideMetrics = new(Width: 800, Top: 48, Row: 40, ArrowOffset: 26, Lifelines: [170, 400, 630], HeaderWidth: 150, FontSize: 12);
+    private static readonly Metrics NarrowMetrics = new(Width: 360, Top: 48, Row: 50, ArrowOffset: 30, Lifelines: [53, 180, 307], HeaderWidth: 96, FontSize: 12);
 
     private FlowDiagram(IReadOnlyList<FlowDiagramArrow> arrows) => Arrows = arrows;
 
@@ -125,7 +125,7 @@ public sealed class FlowDiagram
         var x1 = metrics.Lifelines[(int)arrow.From];
         var x2 = metrics.Lifelines[(int)arrow.To];
         var labelY = rowTop + 16;
-        var arrowY = rowTop + 26;
+        var arrowY = rowTop + metrics.ArrowOffset;
         var charWidth = metrics.FontSize * 0.6;
 
         var link = new XElement(
@@ -165,7 +165,7 @@ public sealed class FlowDiagram
             // A phone has no room beside the lifelines: the label takes the row's width above the arrow, the time goes under it.
             var fitted = Fit(label, (metrics.Width - 8) / charWidth);
             link.Add(Text(fitted, 4, labelY, metrics.FontSize, colour, Mono, "start", arrow.Failed, "flow-arrow-label"));
-            link.Add(Text(Timing(arrow), metrics.Width - 4, arrowY + 15, metrics.FontSize - 2, Muted, Sans, "end", bold: false, "flow-arrow-time"));
+            link.Add(Text(Timing(arrow), metrics.Width - 4, arrowY + 14, metrics.FontSize - 2, Muted, Sans, "end", bold: false, "flow-arrow-time"));
         }
         else
         {
@@ -350,5 +350,5 @@ public sealed class FlowDiagram
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private sealed record Metrics(int Width, int Top, int Row, int[] Lifelines, int HeaderWidth, int FontSize);
+    private sealed record Metrics(int Width, int Top, int Row, int ArrowOffset, int[] Lifelines, int HeaderWidth, int FontSize);
 }
