@@ -1,5 +1,6 @@
 using System.Net;
-using AgilePlanner.WebApp.Authentication;
+using AgilePlanner.Api;
+using AgilePlanner.AspNetCore;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
@@ -21,7 +22,7 @@ public sealed class FlowDiagramSandboxTests : IAsyncDisposable
         _app.With("AgilePlanner:ApiCacheDuration", "00:00:00");
         _app.ConfigureTestServices = services =>
         {
-            foreach (var name in new[] { AgilePlannerHttpClients.TokenEndpoint, AgilePlannerHttpClients.Api })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
                 services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => _app.Server.CreateHandler());
             }
