@@ -66,10 +66,10 @@ public sealed class FlowDiagram
             }
 
             var (from, to, label, isAnswer) = Draw(step);
-            var description = new StringBuilder($"Step {number}: {step.Title}. {label}");
-            description.Append(step.Failed ? ", failed" : null).Append($", at {FormatOffset(offset)}");
-            description.Append(duration is { } took ? $", took {FormatDuration(took)}." : ".");
-            arrows.Add(new FlowDiagramArrow(number, step.Kind, from, to, label, description.ToString(), offset, duration, step.Failed, isAnswer, Recorded: true));
+            var description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Step {number}: {step.Title}. {label}{(step.Failed ? ", failed" : null)}, at {FormatOffset(offset)}{(duration is { } took ? $", took {FormatDuration(took)}." : ".")}");
+            arrows.Add(new FlowDiagramArrow(number, step.Kind, from, to, label, description, offset, duration, step.Failed, isAnswer, Recorded: true));
         }
         return new FlowDiagram(arrows);
     }
