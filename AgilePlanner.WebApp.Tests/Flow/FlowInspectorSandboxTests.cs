@@ -91,7 +91,7 @@ public sealed class FlowInspectorSandboxTests : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     /// <summary>Connect, the sandbox's consent page, Allow or Deny: the callback URL the sandbox sends the browser to.</summary>
-    private static async Task<Uri> AuthorizeAsync(SandboxUser user, string button)
+    internal static async Task<Uri> AuthorizeAsync(SandboxUser user, string button)
     {
         using var connect = await user.Browser.GetAsync("/connect", Cancel);
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
