@@ -50,7 +50,8 @@ public sealed partial class FlowRecordingHandler(
 
         var duration = time.GetElapsedTime(started).TotalMilliseconds;
         var received = await FlowSteps.CaptureResponseAsync(response, options, secrets, cancellationToken);
-        var failed = !response.IsSuccessStatusCode;
+        // A 304 answers a revalidation by ETag: the cached answer is still good, nothing failed.
+        var failed = !response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotModified;
         FlowStep[] steps = kind == FlowStepKind.TokenRequest
             ?
             [
