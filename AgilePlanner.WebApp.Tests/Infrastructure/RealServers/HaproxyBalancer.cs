@@ -90,6 +90,9 @@ public sealed class HaproxyBalancer : IAsyncDisposable
             "  option httpchk",
             "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost",
             $"  http-response set-header {ServedByHeader} %s",
+            // A pinned request goes to its instance even when a slow health check has just marked it down.
+            $"  force-persist if {{ req.hdr({PinHeader}) -m found }}",
+            $"  force-persist if {{ path /callback }} {{ req.hdr({CallbackPinHeader}) -m found }}",
         };
         for (var i = 0; i < InstancePorts.Count; i++)
         {
