@@ -10,13 +10,17 @@ ARG TARGETARCH
 WORKDIR /src
 
 # Restore as its own layer: it is rebuilt only when a project file or a package version changes.
-# Only the web app and the sandbox it hosts are restored; the test project stays out of the image.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+# Only the web app and the packages it is built on are restored; the tests and the sample stay out of the image.
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
+COPY AgilePlanner.Api/AgilePlanner.Api.csproj AgilePlanner.Api/
+COPY AgilePlanner.AspNetCore/AgilePlanner.AspNetCore.csproj AgilePlanner.AspNetCore/
 COPY AgilePlanner.WebApp/AgilePlanner.WebApp.csproj AgilePlanner.WebApp/
 COPY AgilePlanner.Sandbox/AgilePlanner.Sandbox.csproj AgilePlanner.Sandbox/
 RUN arch=${TARGETARCH:-$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')} \
     && dotnet restore AgilePlanner.WebApp/AgilePlanner.WebApp.csproj --arch "$arch"
 
+COPY AgilePlanner.Api/ AgilePlanner.Api/
+COPY AgilePlanner.AspNetCore/ AgilePlanner.AspNetCore/
 COPY AgilePlanner.Sandbox/ AgilePlanner.Sandbox/
 COPY AgilePlanner.WebApp/ AgilePlanner.WebApp/
 RUN arch=${TARGETARCH:-$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')} \
