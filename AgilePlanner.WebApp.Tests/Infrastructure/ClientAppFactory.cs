@@ -38,16 +38,8 @@ public sealed class ClientAppFactory : AgilePlannerAppFactory
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
-            services.AddHttpClient(AgilePlannerApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposing(Provider));
+            services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(Provider));
+            services.AddHttpClient(AgilePlannerApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(Provider));
         });
-    }
-
-    /// <summary>The factory disposes expired handlers; the double lives as long as the test.</summary>
-    private sealed class NonDisposing(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override void Dispose(bool disposing)
-        {
-        }
     }
 }

@@ -88,11 +88,3 @@ public sealed class PackageHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
-
-/// <summary>The HTTP client factory disposes expired handlers; a test's provider double lives as long as the test.</summary>
-public sealed class NonDisposingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
-{
-    protected override void Dispose(bool disposing)
-    {
-    }
-}

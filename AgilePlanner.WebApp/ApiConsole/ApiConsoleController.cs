@@ -13,7 +13,8 @@ public sealed class ApiConsoleController(ApiConsoleClient client) : Controller
     {
         // The page shows account data fetched with this session's token.
         Response.Headers.CacheControl = "no-store";
-        var page = new ApiConsolePage { Path = path ?? "/me", ApiBase = client.ApiBase().AbsoluteUri };
+        var apiBase = client.ApiBase();
+        var page = new ApiConsolePage { Path = path ?? "/me", ApiBase = apiBase.AbsoluteUri };
         if (!Request.Query.ContainsKey("path") && method is null)
         {
             return View(page);
@@ -21,7 +22,7 @@ public sealed class ApiConsoleController(ApiConsoleClient client) : Controller
 
         // Anything that could make the server call elsewhere (SSRF) or change data is refused before any call.
         var check = ApiPathValidator.Check(path, method);
-        var target = check.IsAllowed ? ApiPathValidator.Resolve(client.ApiBase(), check) : null;
+        var target = check.IsAllowed ? ApiPathValidator.Resolve(apiBase, check) : null;
         if (target is null)
         {
             page.Refusal = check.Error ?? "This path would leave the configured API, so it is refused.";

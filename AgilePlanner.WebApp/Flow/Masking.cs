@@ -19,7 +19,6 @@ public static partial class Masking
     /// <summary>Values shorter than this are hidden entirely, so the visible 8 characters stay a small part of the secret.</summary>
     public const int MinimumLengthToShowEnds = 20;
 
-    private static readonly System.Collections.Frozen.FrozenSet<string> SecretParameters = SecretNames.Parameters;
 
     private static readonly JsonSerializerOptions PrettyJson = new()
     {
@@ -43,13 +42,13 @@ public static partial class Masking
     /// </summary>
     public static readonly IReadOnlySet<string> RedirectSecretNames = SecretNames.RedirectParameters;
 
-    public static bool IsSecretName(string name) => SecretParameters.Contains(name);
+    public static bool IsSecretName(string name) => SecretNames.Parameters.Contains(name);
 
     public static bool IsSecretHeader(string name) => SecretNames.Headers.Contains(name);
 
     /// <summary>The value of a named parameter, masked when the name says it is a secret.</summary>
     public static string MaskParameter(string name, string? value, IReadOnlySet<string>? secretNames = null) =>
-        (secretNames ?? SecretParameters).Contains(name) ? Mask(value) : value ?? string.Empty;
+        (secretNames ?? SecretNames.Parameters).Contains(name) ? Mask(value) : value ?? string.Empty;
 
     /// <summary>A header value as it may be shown: <c>Bearer abcd…wxyz</c>, <c>Basic ••••••••</c>, cookies hidden.</summary>
     public static string MaskHeader(string name, string? value)
@@ -98,7 +97,7 @@ public static partial class Masking
     /// <summary>An <c>application/x-www-form-urlencoded</c> string (a query or a form body) with secret values masked.</summary>
     public static string MaskFormEncoded(string encoded, IReadOnlySet<string>? secretNames = null)
     {
-        secretNames ??= SecretParameters;
+        secretNames ??= SecretNames.Parameters;
         var builder = new StringBuilder(encoded.Length);
         foreach (var (name, value, raw) in ParseFormEncoded(encoded))
         {
