@@ -19,6 +19,7 @@ COPY AgilePlanner.Sandbox/AgilePlanner.Sandbox.csproj AgilePlanner.Sandbox/
 RUN arch=${TARGETARCH:-$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')} \
     && dotnet restore AgilePlanner.WebApp/AgilePlanner.WebApp.csproj --arch "$arch"
 
+COPY Shared/ Shared/
 COPY AgilePlanner.Api/ AgilePlanner.Api/
 COPY AgilePlanner.AspNetCore/ AgilePlanner.AspNetCore/
 COPY AgilePlanner.Sandbox/ AgilePlanner.Sandbox/

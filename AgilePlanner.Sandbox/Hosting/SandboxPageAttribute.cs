@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
+using AgilePlanner.Shared;
 using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace AgilePlanner.Sandbox.Hosting;
 
@@ -15,20 +11,11 @@ namespace AgilePlanner.Sandbox.Hosting;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 internal sealed class SandboxPageAttribute : Attribute, IAlwaysRunResultFilter
 {
+    private static readonly RefusedFormPage RefusedForm = new("/Shared/FormRefused.cshtml", context => FormRefusedModel.For(context.Request));
+
     public void OnResultExecuting(ResultExecutingContext context)
     {
-        if (context.Result is IAntiforgeryValidationFailedResult)
-        {
-            context.Result = new ViewResult
-            {
-                ViewName = "/Shared/FormRefused.cshtml",
-                StatusCode = StatusCodes.Status400BadRequest,
-                ViewData = new ViewDataDictionary<FormRefusedModel>(new EmptyModelMetadataProvider(), context.ModelState)
-                {
-                    Model = FormRefusedModel.For(context.HttpContext.Request),
-                },
-            };
-        }
+        RefusedForm.OnResultExecuting(context);
         SandboxPageHeaders.Apply(context.HttpContext);
     }
 

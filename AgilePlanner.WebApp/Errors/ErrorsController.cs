@@ -37,7 +37,7 @@ public sealed class ErrorsController : Controller
 
 public sealed record ErrorViewModel(int Status, string Title, string Text)
 {
-    /// <summary>The page for a form refused by antiforgery (see <c>Security/AntiforgeryRefusalFilter</c>).</summary>
+    /// <summary>The page for a form refused by antiforgery (see <c>Shared/RefusedFormPage.cs</c>).</summary>
     public static ErrorViewModel FormRefused { get; } = new(
         400,
         "This form expired or was not sent from this site",

@@ -1,4 +1,6 @@
+using AgilePlanner.Shared;
 using AgilePlanner.WebApp.Api;
+using AgilePlanner.WebApp.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
@@ -11,6 +13,8 @@ namespace AgilePlanner.WebApp.Security;
 /// </summary>
 public sealed class AppControllersConvention : IControllerModelConvention
 {
+    private static readonly RefusedFormPage RefusedForm = new("/Errors/Error.cshtml", _ => ErrorViewModel.FormRefused);
+
     public void Apply(ControllerModel controller)
     {
         if (controller.ControllerType.Assembly != typeof(AppControllersConvention).Assembly)
@@ -21,7 +25,7 @@ public sealed class AppControllersConvention : IControllerModelConvention
         // First, as a global filter would be: an explicit [IgnoreAntiforgeryToken] (the error pages, re-executed for
         // a failed POST) or [ValidateAntiForgeryToken] on the controller or action is the policy that applies.
         controller.Filters.Insert(0, new AutoValidateAntiforgeryTokenAttribute());
-        controller.Filters.Add(new AntiforgeryRefusalFilter());
+        controller.Filters.Add(RefusedForm);
         controller.Filters.Add(new TypeFilterAttribute(typeof(ApiFailureFilter)));
     }
 }
