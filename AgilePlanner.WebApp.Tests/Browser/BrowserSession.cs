@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AgilePlanner.WebApp.Tests.Browser;

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 
@@ -39,7 +39,7 @@ public class AgilePlannerAppFactory : WebApplicationFactory<Program>
 
     public bool OwnsDataDirectory { get; }
 
-    public LogCapture Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = HostLogs.Collector();
 
     /// <summary>Sets a configuration value (<c>"AgilePlanner:Scopes"</c>) before the host starts.</summary>
     public AgilePlannerAppFactory With(string key, string? value)
@@ -59,7 +59,7 @@ public class AgilePlannerAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureLogging(logging => logging.AddProvider(new FakeLoggerProvider(Logs)));
         builder.ConfigureServices(services => ConfigureTestServices?.Invoke(services));
     }
 
@@ -90,53 +90,6 @@ public class AgilePlannerAppFactory : WebApplicationFactory<Program>
         catch (IOException)
         {
             // A file still held open by a finishing background task; the temp folder is cleaned by the OS.
-        }
-    }
-}
-
-/// <summary>Records every log line of a host, formatted with its exception, and echoes it to the test output.</summary>
-public sealed class LogCapture : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    /// <summary>All captured text, one line an event.</summary>
-    public string AllText => string.Join('\n', _lines);
-
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
-
-    public void Dispose()
-    {
-    }
-
-    private void Add(string line)
-    {
-        _lines.Enqueue(line);
-        try
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // Logged after the test finished.
-        }
-    }
-
-    private sealed class CapturingLogger(string category, LogCapture owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var text = $"{logLevel} {category}[{eventId.Id}]: {formatter(state, exception)}";
-            if (exception is not null)
-            {
-                text += $"\n{exception}";
-            }
-            owner.Add(text);
         }
     }
 }
