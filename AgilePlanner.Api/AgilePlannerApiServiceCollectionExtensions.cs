@@ -1,3 +1,4 @@
+using AgilePlanner.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -33,7 +34,7 @@ public static class AgilePlannerApiServiceCollectionExtensions
                     client.BaseAddress = WithFinalSlash(baseAddress);
                 }
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(PrimaryHandlers.NoRedirects)
             .AddHttpMessageHandler<BearerTokenHandler>();
 
         // Built here rather than with AddStandardResilienceHandler so that it runs on the app's TimeProvider, and so that a

@@ -1,3 +1,4 @@
+using AgilePlanner.Shared;
 using AgilePlanner.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,7 +64,7 @@ public static class AgilePlannerAuthenticationExtensions
 
         // The back channel: never a redirect (a token request that follows one could carry the secret elsewhere), never retried.
         services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(PrimaryHandlers.NoRedirects)
             .AddHttpMessageHandler(provider => CoHosted(provider, scheme));
 
         // The API client, when the app adds it: the scheme's API base, and the same care for a provider hosted in this app.
