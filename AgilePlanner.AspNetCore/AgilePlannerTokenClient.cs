@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AgilePlanner.Api;
@@ -180,7 +181,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             {
                 expiresIn = seconds;
             }
-            else if (expires.ValueKind == JsonValueKind.String && int.TryParse(expires.GetString(), out var text) && text > 0)
+            else if (expires.ValueKind == JsonValueKind.String && int.TryParse(expires.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text) && text > 0)
             {
                 expiresIn = text;
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -35,7 +36,7 @@ internal sealed class LocalServerAddress(IServer server)
     {
         var schemeEnd = address.IndexOf("://", StringComparison.Ordinal);
         var portStart = address.LastIndexOf(':');
-        if (schemeEnd < 0 || portStart <= schemeEnd + 3 || !int.TryParse(address.AsSpan(portStart + 1).TrimEnd('/'), out var port))
+        if (schemeEnd < 0 || portStart <= schemeEnd + 3 || !int.TryParse(address.AsSpan(portStart + 1).TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
         {
             return null;
         }

@@ -4,9 +4,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AgilePlanner.Sandbox.Api;
 
-/// <summary>A list answer: <c>{"items":[...],"nextCursor":null|"..."}</c>.</summary>
-internal sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
-
 /// <summary>
 /// Cursor paging: <c>limit</c> 1..100 (default 25) and an opaque <c>cursor</c> that carries the last key seen,
 /// so a page stays stable while items are added elsewhere.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -59,10 +58,4 @@ internal sealed class RequireScopeAttribute(string scope) : Attribute, IAsyncAut
             await response.WriteAsJsonAsync(new { error, message }, ApiJson.Options, context.HttpContext.RequestAborted);
         }
     }
-}
-
-/// <summary>The API's JSON: camelCase, UTC timestamps in ISO 8601.</summary>
-internal static class ApiJson
-{
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using AgilePlanner.Sandbox.Accounts;
 using AgilePlanner.Sandbox.Hosting;
@@ -60,7 +61,7 @@ internal sealed partial class AuthorizationController(
         SandboxPageHeaders.AllowFormRedirectTo(HttpContext, request.RedirectUri!);
         var applicationId = await applications.GetIdAsync(application, HttpContext.RequestAborted);
         return View("/Authorization/Consent.cshtml", new ConsentModel(
-            ApplicationName: await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted) ?? request.ClientId!,
+            ApplicationName: await applications.GetLocalizedDisplayNameAsync(application, CultureInfo.CurrentUICulture, HttpContext.RequestAborted) ?? request.ClientId!,
             RegisteredBy: await RegisteredByAsync(application),
             UserName: user.Name,
             UserEmail: user.Email ?? "",
@@ -246,15 +247,3 @@ internal sealed partial class AuthorizationController(
     [LoggerMessage(5, LogLevel.Information, "Sandbox consent decision refused: already decided, expired, unknown or another user's")]
     private static partial void LogConsentClosed(ILogger logger);
 }
-
-/// <summary>The consent page: the application, who registered it (null for the sandbox's own), and the handle of the stored request.</summary>
-internal sealed record ConsentModel(
-    string ApplicationName,
-    string? RegisteredBy,
-    string UserName,
-    string UserEmail,
-    string RedirectUri,
-    IReadOnlyList<string> Scopes,
-    string ConsentHandle);
-
-internal sealed record AuthorizationErrorModel(string Error, string? Description);

@@ -9,9 +9,6 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgilePlanner.Sandbox.ConnectedApps;
 
-/// <summary>One application this account has authorized.</summary>
-internal sealed record ConnectedApp(string ApplicationId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? FirstAllowed, DateTimeOffset? LastAllowed);
-
 /// <summary>Connected apps: what this account has allowed, and taking that access back.</summary>
 [SandboxPage]
 [Authorize(AuthenticationSchemes = SandboxIdentity.Scheme)]

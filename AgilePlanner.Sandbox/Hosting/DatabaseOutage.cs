@@ -14,7 +14,7 @@ internal sealed partial class DatabaseOutage(RequestDelegate next, ILogger<Datab
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath))
+        if (!context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

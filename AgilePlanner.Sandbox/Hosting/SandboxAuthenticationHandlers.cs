@@ -14,7 +14,7 @@ internal sealed class SandboxAuthenticationHandlers(AuthenticationHandlerProvide
 {
     public Task<IAuthenticationHandler?> GetHandlerAsync(HttpContext context, string authenticationScheme) =>
         IsOpenIddict(authenticationScheme)
-            && !context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath)
+            && !context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath, StringComparison.OrdinalIgnoreCase)
             && !Authorization.PathInsertedMetadata.IsMetadataPath(context.Request.Path)
             ? Task.FromResult<IAuthenticationHandler?>(null)
             : handlers.GetHandlerAsync(context, authenticationScheme);

@@ -43,7 +43,7 @@ internal sealed class SandboxRateLimiting(SandboxRateLimits limits)
     }
 
     private RateLimitPartition<string> AddressCeiling(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/sandbox/api")
+        context.Request.Path.StartsWithSegments("/sandbox/api", StringComparison.OrdinalIgnoreCase)
             ? PerMinute("api-address:" + Address(context), limits.ApiPerMinutePerAddress)
             : RateLimitPartition.GetNoLimiter("none");
 
@@ -69,16 +69,16 @@ internal sealed class SandboxRateLimiting(SandboxRateLimits limits)
     private (string? Bucket, int Permits) Classify(HttpRequest request)
     {
         var path = request.Path;
-        if (path.StartsWithSegments("/sandbox/api"))
+        if (path.StartsWithSegments("/sandbox/api", StringComparison.OrdinalIgnoreCase))
         {
             return ("api", limits.ApiPerMinute);
         }
-        if (path.StartsWithSegments("/sandbox/oauth/token") || path.StartsWithSegments("/sandbox/oauth/revoke") || path.StartsWithSegments("/sandbox/oauth/par"))
+        if (path.StartsWithSegments("/sandbox/oauth/token", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sandbox/oauth/revoke", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sandbox/oauth/par", StringComparison.OrdinalIgnoreCase))
         {
             return ("token", limits.TokenPerMinute);
         }
         if (HttpMethods.IsPost(request.Method)
-            && (path.StartsWithSegments("/sandbox/signin") || path.StartsWithSegments("/sandbox/signup")))
+            && (path.StartsWithSegments("/sandbox/signin", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sandbox/signup", StringComparison.OrdinalIgnoreCase)))
         {
             return ("signin", limits.SignInPerMinute);
         }
@@ -94,8 +94,8 @@ internal sealed class SandboxRateLimiting(SandboxRateLimits limits)
         response.Headers.CacheControl = "no-store";
 
         const string message = "Too many requests. Wait a moment and try again.";
-        if (rejected.HttpContext.Request.Path.StartsWithSegments("/sandbox/api")
-            || rejected.HttpContext.Request.Path.StartsWithSegments("/sandbox/oauth"))
+        if (rejected.HttpContext.Request.Path.StartsWithSegments("/sandbox/api", StringComparison.OrdinalIgnoreCase)
+            || rejected.HttpContext.Request.Path.StartsWithSegments("/sandbox/oauth", StringComparison.OrdinalIgnoreCase))
         {
             await response.WriteAsJsonAsync(new { error = "rate_limited", message }, cancellationToken);
         }

@@ -12,7 +12,7 @@ internal sealed class SandboxReadinessGate(RequestDelegate next, SandboxReadines
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!readiness.IsReady && context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath))
+        if (!readiness.IsReady && context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath, StringComparison.OrdinalIgnoreCase))
         {
             try
             {

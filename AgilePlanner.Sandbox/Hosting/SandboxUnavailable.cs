@@ -25,8 +25,8 @@ internal static class SandboxUnavailable
         response.Headers.CacheControl = "no-store";
 
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/sandbox/api") || path.StartsWithSegments("/sandbox/oauth/token")
-            || path.StartsWithSegments("/sandbox/oauth/revoke") || path.StartsWithSegments("/sandbox/.well-known"))
+        if (path.StartsWithSegments("/sandbox/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sandbox/oauth/token", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/sandbox/oauth/revoke", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/sandbox/.well-known", StringComparison.OrdinalIgnoreCase))
         {
             await response.WriteAsJsonAsync(new { error = "temporarily_unavailable", message }, context.RequestAborted);
             return;

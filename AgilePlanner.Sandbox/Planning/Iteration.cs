@@ -17,10 +17,3 @@ internal sealed class Iteration
 
     public IterationState State { get; set; }
 }
-
-internal enum IterationState
-{
-    Done,
-    Current,
-    Planned,
-}

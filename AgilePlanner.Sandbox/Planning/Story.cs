@@ -23,18 +23,3 @@ internal sealed class Story
 
     public DateTime UpdatedAt { get; set; }
 }
-
-internal enum StoryType
-{
-    Feature,
-    Bug,
-    Chore,
-}
-
-internal enum StoryState
-{
-    Unstarted,
-    Started,
-    Finished,
-    Accepted,
-}

@@ -182,6 +182,3 @@ public sealed partial class BrowserSession : IAsyncDisposable
     [GeneratedRegex(@"[^A-Za-z0-9_.-]+")]
     private static partial Regex InvalidFileCharacters();
 }
-
-/// <summary>A URL the browser requested, and the Referer it sent with it.</summary>
-public sealed record RequestedUrl(string Url, string? Referer);

@@ -2,13 +2,6 @@ using Microsoft.Playwright;
 
 namespace AgilePlanner.WebApp.Tests.Browser;
 
-/// <summary>The browser tests share one headless Chromium; each test opens its own context (cookies, storage).</summary>
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<ChromiumFixture>
-{
-    public const string Name = "Browser";
-}
-
 /// <summary>
 /// Debian's Chromium driven by Playwright's bundled driver. The browser is never downloaded: when none is
 /// installed the tests are skipped with the reason, except under CI (CI=true), where that is a failure.

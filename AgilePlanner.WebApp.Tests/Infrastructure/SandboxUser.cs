@@ -1,5 +1,5 @@
-using AngleSharp.Dom;
 using System.Net;
+using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -130,23 +130,4 @@ public sealed class SandboxUser : IDisposable
     }
 
     public void Dispose() => Browser.Dispose();
-}
-
-/// <summary>Where the sandbox sent the browser back to: the redirect URI and its query parameters.</summary>
-public sealed record CallbackParameters(HttpStatusCode Status, Uri? Location, IReadOnlyDictionary<string, string> Query)
-{
-    public string? Code => Query.GetValueOrDefault("code");
-    public string? State => Query.GetValueOrDefault("state");
-    public string? Issuer => Query.GetValueOrDefault("iss");
-    public string? Error => Query.GetValueOrDefault("error");
-    public string? ErrorDescription => Query.GetValueOrDefault("error_description");
-
-    public static CallbackParameters From(HttpResponseMessage response)
-    {
-        var location = response.Headers.Location;
-        var query = location is null
-            ? new Dictionary<string, string>()
-            : QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
-        return new CallbackParameters(response.StatusCode, location, query);
-    }
 }

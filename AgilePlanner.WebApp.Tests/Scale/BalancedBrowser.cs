@@ -95,6 +95,3 @@ public sealed class BalancedBrowser : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 }
-
-/// <summary>One answer the browser received, and the instance (app1, app2, ...) that served it.</summary>
-public sealed record ServedAnswer(string Method, string Path, int Status, string? ServedBy);

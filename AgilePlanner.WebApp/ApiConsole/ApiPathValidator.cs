@@ -2,16 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace AgilePlanner.WebApp.ApiConsole;
 
-/// <summary>The outcome of checking a console path: the path to send, or why it was refused.</summary>
-public sealed record ApiPathCheck(string? Path, string? Error)
-{
-    public bool IsAllowed => Error is null;
-
-    public static ApiPathCheck Allowed(string path) => new(path, null);
-
-    public static ApiPathCheck Refused(string error) => new(null, error);
-}
-
 /// <summary>
 /// Decides what the API console may send: a GET of a relative path under the configured API base, nothing else.
 /// Whatever a visitor types, the app's server must not be made to call another host or leave the API's base path

@@ -1,5 +1,4 @@
 using AgilePlanner.Api;
-using AgilePlanner.WebApp.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AgilePlanner.WebApp.Callback;
@@ -30,5 +29,3 @@ public sealed class CallbackController : Controller
         return model.Problem is null ? NotFound() : View("Problem", model);
     }
 }
-
-public sealed record CallbackErrorViewModel(string? Error, string? Description, string? Uri, string? Arrived, string ConnectUrl, CallbackProblem? Problem);

@@ -1,10 +1,6 @@
-using AgilePlanner.Api;
 using AgilePlanner.AspNetCore;
 
 namespace AgilePlanner.WebApp.Callback;
-
-/// <summary>What a failed callback page says: what happened, and what the user can do about it.</summary>
-public sealed record CallbackProblem(string Code, string Title, string WhatHappened, string WhatToDo, bool FromProvider = false, bool OfferConnect = true);
 
 /// <summary>The page for every way a callback can fail, by the short code used in <c>/callback/error/{code}</c>.</summary>
 public static class CallbackProblems

@@ -103,7 +103,3 @@ public sealed class ConnectController(
         return View(new MoreAccessViewModel(missing, connect));
     }
 }
-
-public sealed record ConnectionEndedViewModel(string ConnectUrl);
-
-public sealed record MoreAccessViewModel(IReadOnlyList<string> Scopes, string ConnectUrl);

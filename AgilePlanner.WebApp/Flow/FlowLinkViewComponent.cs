@@ -12,5 +12,3 @@ public sealed class FlowLinkViewComponent(FlowRecorder recorder) : ViewComponent
         return links.Flow || links.Console ? View("/Flow/FlowLink.cshtml", links) : Content(string.Empty);
     }
 }
-
-public sealed record FlowLinks(bool Flow, bool Console);

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
-using Microsoft.Extensions.Options;
 
 namespace AgilePlanner.WebApp.Flow;
 
@@ -58,32 +56,4 @@ public sealed partial class FlowRecordingOAuthEvents(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An OAuth step could not be recorded for the flow inspector ({ExceptionType})")]
     private static partial void LogRecordingFailed(ILogger logger, string exceptionType);
-}
-
-/// <summary>The events each decorated scheme had before the flow inspector took their place.</summary>
-public sealed class FlowEventTargets
-{
-    private readonly ConcurrentDictionary<string, (Type? Type, OAuthEvents Instance)> _targets = new();
-
-    public void Set(string scheme, Type? eventsType, OAuthEvents events) => _targets[scheme] = (eventsType, events);
-
-    public OAuthEvents Resolve(string scheme, IServiceProvider services) =>
-        _targets.TryGetValue(scheme, out var target)
-            ? target.Type is null ? target.Instance : (OAuthEvents)services.GetRequiredService(target.Type)
-            : new OAuthEvents();
-}
-
-/// <summary>Puts <see cref="FlowRecordingOAuthEvents"/> in front of one scheme's events, after the app configured them.</summary>
-public sealed class FlowRecordingOAuthEventsSetup<TOptions>(string scheme, FlowEventTargets targets) : IPostConfigureOptions<TOptions>
-    where TOptions : OAuthOptions
-{
-    public void PostConfigure(string? name, TOptions options)
-    {
-        if (name != scheme || options.EventsType == typeof(FlowRecordingOAuthEvents))
-        {
-            return;
-        }
-        targets.Set(scheme, options.EventsType, options.Events);
-        options.EventsType = typeof(FlowRecordingOAuthEvents);
-    }
 }

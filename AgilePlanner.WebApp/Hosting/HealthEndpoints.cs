@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using AgilePlanner.Sandbox;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -84,71 +83,4 @@ public static class HealthEndpoints
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-}
-
-/// <summary>Writes and deletes a small file in the data directory: the keys and the database live there.</summary>
-public sealed class DataDirectoryHealthCheck(string dataDirectory) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var probe = Path.Combine(dataDirectory, $".readyz-{Guid.NewGuid():N}");
-        try
-        {
-            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
-            return HealthCheckResult.Healthy("data directory writable");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return HealthCheckResult.Unhealthy("data directory not writable", ex);
-        }
-        finally
-        {
-            File.Delete(probe);
-        }
-    }
-}
-
-/// <summary>
-/// The provider's token endpoint (<c>AgilePlanner:TokenEndpoint</c>) answers at all within 2 s: any HTTP status will do,
-/// since a GET without parameters is refused by design. With the endpoint left empty the provider is the sandbox in this process.
-/// </summary>
-public sealed class ProviderHealthCheck(IHttpClientFactory clients, IConfiguration configuration) : IHealthCheck
-{
-    /// <summary>The back-channel client of the probe, routable to a test server.</summary>
-    public const string HttpClientName = "AgilePlanner.Readiness";
-
-    public const string TokenEndpointKey = "AgilePlanner:TokenEndpoint";
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var configured = configuration[TokenEndpointKey];
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            return configuration.GetValue("Sandbox:Enabled", defaultValue: true)
-                ? HealthCheckResult.Healthy("provider is the built-in sandbox in this process")
-                : HealthCheckResult.Unhealthy($"{TokenEndpointKey} is not set");
-        }
-        if (!Uri.TryCreate(configured, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-        {
-            return HealthCheckResult.Unhealthy($"{TokenEndpointKey} is not an absolute http(s) URL");
-        }
-
-        // Described by its authority only: the configured URL might carry a query with something in it.
-        var where = endpoint.GetLeftPart(UriPartial.Authority);
-        try
-        {
-            using var response = await clients.CreateClient(HttpClientName)
-                .GetAsync(endpoint.GetLeftPart(UriPartial.Path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return HealthCheckResult.Healthy($"token endpoint at {where} answered {(int)response.StatusCode}");
-        }
-        catch (HttpRequestException ex)
-        {
-            var reason = ex.InnerException is SocketException socket ? socket.SocketErrorCode.ToString() : ex.HttpRequestError.ToString();
-            return HealthCheckResult.Unhealthy($"token endpoint at {where} unreachable ({reason})");
-        }
-        catch (OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy($"token endpoint at {where} did not answer within {HealthEndpoints.ProviderTimeout.TotalSeconds:0} s");
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AgilePlanner.Api;
@@ -85,25 +84,4 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, AgileP
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
-}
-
-public sealed record ProjectsViewModel(Page<Project> Page, bool HasPrevious);
-
-public sealed record ProjectViewModel(
-    Project Project, IReadOnlyList<Iteration> Iterations, Iteration? Iteration, string? State, Page<Story> Stories, bool HasPrevious, bool CanWrite, NewStoryForm Form);
-
-/// <summary>The "Add a story" form.</summary>
-public sealed class NewStoryForm
-{
-    [Required(ErrorMessage = "Give the story a title.")]
-    [StringLength(200, ErrorMessage = "Keep the title under 200 characters.")]
-    public string? Title { get; set; }
-
-    [Required(ErrorMessage = "Choose a type.")]
-    [RegularExpression("^(feature|bug|chore)$", ErrorMessage = "Choose feature, bug or chore.")]
-    public string? Type { get; set; } = "feature";
-
-    [Required(ErrorMessage = "Give the story points (0 to 13).")]
-    [Range(0, 13, ErrorMessage = "Points are between 0 and 13.")]
-    public int? Points { get; set; } = 1;
 }

@@ -42,6 +42,6 @@ public static partial class SecretNames
     public static bool IsSecretPropertyName(string name) =>
         RedirectParameters.Contains(name) || Headers.Contains(name) || SecretPropertyName().IsMatch(name);
 
-    [GeneratedRegex(@"^(passwd)$|access_?token|refresh_?token|id_?token|secret|verifier|credential|assertion", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^passwd$|access_?token|refresh_?token|id_?token|secret|verifier|credential|assertion", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretPropertyName();
 }

@@ -26,16 +26,3 @@ internal sealed class RegisterAppForm
     /// <summary>Issue a client secret too; off for an application that authenticates with its key alone.</summary>
     public bool IssueSecret { get; set; } = true;
 }
-
-internal sealed class PublicKeysForm
-{
-    public string? PublicKeys { get; set; }
-}
-
-internal sealed class CallbackUrlsForm
-{
-    public string? CallbackUrls { get; set; }
-}
-
-/// <summary>What the page shows once, right after registration or rotation: the secret and the lines to configure.</summary>
-internal sealed record SecretShownOnce(DeveloperApp App, string ClientSecret, bool Rotated);

@@ -1,0 +1,3 @@
+namespace AgilePlanner.Sandbox.Api;
+
+internal sealed record MeResponse(string Id, string Name, string Email, string Company, string TimeZone, DateTime CreatedAt);

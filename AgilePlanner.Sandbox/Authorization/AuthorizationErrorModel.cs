@@ -1,0 +1,3 @@
+namespace AgilePlanner.Sandbox.Authorization;
+
+internal sealed record AuthorizationErrorModel(string Error, string? Description);

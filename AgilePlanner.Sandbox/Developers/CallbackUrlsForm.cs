@@ -1,0 +1,6 @@
+namespace AgilePlanner.Sandbox.Developers;
+
+internal sealed class CallbackUrlsForm
+{
+    public string? CallbackUrls { get; set; }
+}

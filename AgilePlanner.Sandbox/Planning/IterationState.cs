@@ -1,0 +1,8 @@
+namespace AgilePlanner.Sandbox.Planning;
+
+internal enum IterationState
+{
+    Done,
+    Current,
+    Planned,
+}

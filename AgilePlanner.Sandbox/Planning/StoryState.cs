@@ -1,0 +1,9 @@
+namespace AgilePlanner.Sandbox.Planning;
+
+internal enum StoryState
+{
+    Unstarted,
+    Started,
+    Finished,
+    Accepted,
+}

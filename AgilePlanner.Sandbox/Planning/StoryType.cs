@@ -1,0 +1,8 @@
+namespace AgilePlanner.Sandbox.Planning;
+
+internal enum StoryType
+{
+    Feature,
+    Bug,
+    Chore,
+}

@@ -1,0 +1,9 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AgilePlanner.WebApp.Tests.Browser;
+
+/// <summary>A URL the browser requested, and the Referer it sent with it.</summary>
+public sealed record RequestedUrl(string Url, string? Referer);

@@ -1,0 +1,16 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgilePlanner.WebApp.Tests.Infrastructure;
+
+namespace AgilePlanner.WebApp.Tests.Sandbox;
+
+internal static class BearerHttpClientExtensions
+{
+    public static async Task<string> GetStringAsyncWithToken(this HttpClient http, string path, string token)
+    {
+        using var response = await SandboxTokens.GetApiAsync(http, path["/sandbox/api/v1".Length..], token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+}

@@ -1,0 +1,3 @@
+namespace AgilePlanner.WebApp.Connect;
+
+public sealed record ConnectionEndedViewModel(string ConnectUrl);

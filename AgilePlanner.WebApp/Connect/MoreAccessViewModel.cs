@@ -1,0 +1,3 @@
+namespace AgilePlanner.WebApp.Connect;
+
+public sealed record MoreAccessViewModel(IReadOnlyList<string> Scopes, string ConnectUrl);

@@ -1,0 +1,3 @@
+namespace AgilePlanner.WebApp.Flow;
+
+public sealed record FlowLinks(bool Flow, bool Console);
