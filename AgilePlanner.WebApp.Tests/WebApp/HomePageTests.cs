@@ -3,9 +3,10 @@ using AgilePlanner.WebApp.Tests.Infrastructure;
 
 namespace AgilePlanner.WebApp.Tests.WebApp;
 
-public sealed class HomePageTests : IAsyncLifetime
+/// <remarks>Every test only reads pages, so the class shares one host.</remarks>
+public sealed class HomePageTests(SharedApp app) : IClassFixture<SharedApp>
 {
-    private readonly AgilePlannerAppFactory _app = new();
+    private readonly AgilePlannerAppFactory _app = app;
 
     [Fact]
     public async Task Home_page_names_the_app()
@@ -29,8 +30,4 @@ public sealed class HomePageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Set-Cookie"), string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []));
     }
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

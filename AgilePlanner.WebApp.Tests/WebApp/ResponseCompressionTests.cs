@@ -4,11 +4,12 @@ using AgilePlanner.WebApp.Tests.Infrastructure;
 
 namespace AgilePlanner.WebApp.Tests.WebApp;
 
-public sealed class ResponseCompressionTests : IAsyncLifetime
+/// <remarks>Every test only reads pages, so the class shares one host.</remarks>
+public sealed class ResponseCompressionTests(SharedApp app) : IClassFixture<SharedApp>
 {
     private const string BrowserEncodings = "gzip, deflate, br, zstd";
 
-    private readonly AgilePlannerAppFactory _app = new();
+    private readonly AgilePlannerAppFactory _app = app;
 
     [Fact]
     public async Task Page_is_sent_with_brotli_to_a_browser_that_accepts_it()
@@ -90,8 +91,4 @@ public sealed class ResponseCompressionTests : IAsyncLifetime
         }
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
