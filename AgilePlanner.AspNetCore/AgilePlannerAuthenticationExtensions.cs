@@ -1,5 +1,5 @@
-using AgilePlanner.Shared;
 using AgilePlanner.Api;
+using AgilePlanner.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;

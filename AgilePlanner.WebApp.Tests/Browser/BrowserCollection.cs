@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace AgilePlanner.WebApp.Tests.Browser;
 
 /// <summary>The browser tests share one headless Chromium; each test opens its own context (cookies, storage).</summary>

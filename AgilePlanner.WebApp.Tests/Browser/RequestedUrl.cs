@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using AgilePlanner.WebApp.Tests.Infrastructure;
-using Microsoft.Playwright;
-
 namespace AgilePlanner.WebApp.Tests.Browser;
 
 /// <summary>A URL the browser requested, and the Referer it sent with it.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 
 /// <summary>How a process ended: on its own or killed, its exit code and both streams.</summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgilePlanner.WebApp.Tests.Infrastructure;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using AgilePlanner.Api;
 using AgilePlanner.AspNetCore;
 using AgilePlanner.Sandbox;

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using AgilePlanner.Api;
-using AgilePlanner.AspNetCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 
 /// <summary>How a part of the provider fails.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using AgilePlanner.Api;
 using AgilePlanner.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 
 /// <summary>One request as it crossed the wire to the provider.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Serialization;
 
 namespace AgilePlanner.WebApp.Tests.Infrastructure;

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace AgilePlanner.WebApp.Tests.Infrastructure;
 
 /// <summary>One back-channel request as it left the app, and its answer.</summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AgilePlanner.WebApp.Tests.Infrastructure;
 
 namespace AgilePlanner.WebApp.Tests.Sandbox;

@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using AgilePlanner.WebApp.Tests.Browser;
-using AgilePlanner.WebApp.Tests.Infrastructure.RealServers;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace AgilePlanner.WebApp.Tests.Scale;
 
 /// <summary>One answer the browser received, and the instance (app1, app2, ...) that served it.</summary>
