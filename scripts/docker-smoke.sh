@@ -33,8 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
+# fail, step, request, submit and expect_page: a browser walked with curl and a cookie jar.
+. "$root/scripts/curl-browser.sh"
 
 start() {
   # Another port outside than inside (8080), as the README shows: the back channel to the built-in sandbox must cope.
@@ -45,45 +45,6 @@ start() {
   done
   "${docker[@]}" logs "$container" >&2 || true
   fail "the container did not answer /healthz within 60 s"
-}
-
-# GET (or POST with a body) and follow redirects one by one with the cookie jar, as a browser does;
-# leaves the final page in $work/page.html, its URL in $url and every URL visited in $work/visited.
-request() {
-  local method=$1 target=$2 body=${3:-}
-  url=$target
-  local args=(-sS -m 15 -b "$jar" -c "$jar" -o "$work/page.html" -w '%{http_code} %{redirect_url}')
-  local answer
-  if [ "$method" = POST ]; then
-    answer=$(curl "${args[@]}" -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$body" "$url")
-  else
-    answer=$(curl "${args[@]}" "$url")
-  fi
-  echo "$url" >>"$work/visited"
-  for _ in $(seq 1 10); do
-    status=${answer%% *}
-    local next=${answer#* }
-    case "$status" in
-      301|302|303|307|308) ;;
-      *) return 0 ;;
-    esac
-    [ -n "$next" ] || fail "$status from $url without a Location"
-    url=$next
-    echo "$url" >>"$work/visited"
-    answer=$(curl "${args[@]}" "$url")
-  done
-  fail "too many redirects from $target"
-}
-
-submit() {
-  local form
-  form=$(python3 "$root/scripts/html_form.py" "$work/page.html" "$url" "$@") || fail "no form to submit at $url"
-  request POST "$(sed -n 1p <<<"$form")" "$(sed -n 2p <<<"$form")"
-}
-
-expect_page() {
-  [ "$status" = 200 ] || fail "expected 200 at $url, got $status"
-  grep -q "$1" "$work/page.html" || { sed -e 's/<[^>]*>//g' "$work/page.html" | grep -v '^\s*$' | head -20 >&2; fail "'$1' not on $url"; }
 }
 
 if [ -z "${SMOKE_SKIP_BUILD:-}" ]; then

@@ -1,3 +1,4 @@
+using AgilePlanner.Sandbox;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -29,8 +30,15 @@ public static class SharedStore
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         }
-        builder.Services.AddHostedService(services => new DataDirectoryWarning(
-            dataDirectory, services.GetRequiredService<ILogger<DataDirectoryWarning>>()));
+
+        // With the keys in Redis and the sandbox on PostgreSQL (or off), nothing lasting is in the data directory: no warning then.
+        var sandbox = SandboxOptions.From(builder.Configuration);
+        var sandboxInDataDirectory = sandbox.Enabled && sandbox.Database == SandboxDatabase.Sqlite;
+        if (RedisConnection.Configured(builder.Configuration) is null || sandboxInDataDirectory)
+        {
+            builder.Services.AddHostedService(services => new DataDirectoryWarning(
+                dataDirectory, services.GetRequiredService<ILogger<DataDirectoryWarning>>()));
+        }
         return builder;
     }
 
