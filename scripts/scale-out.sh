@@ -53,11 +53,12 @@ runuser -u postgres -- "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres
 start_instance() {
   local i=$1
   mkdir -p "$work/data$i"
-  env DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:${app_ports[$i]}" DataDirectory="$work/data$i" \
+  # From its own folder: the content root, where its appsettings.json is.
+  (cd "$work/app" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:${app_ports[$i]}" DataDirectory="$work/data$i" \
     AgilePlanner__PublicBaseUrl="$base" \
     ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false" \
     Sandbox__Database=PostgreSQL ConnectionStrings__Sandbox="Host=127.0.0.1;Port=$pg_port;Database=sandbox;Username=postgres" \
-    dotnet "$work/app/AgilePlanner.WebApp.dll" >>"$work/app$i.log" 2>&1 &
+    dotnet AgilePlanner.WebApp.dll >>"$work/app$i.log" 2>&1) &
   instance_pids[$i]=$!
   pids+=($!)
 }
@@ -81,10 +82,11 @@ wait_ready() {
       tr -d '\r' <"$work/ready-headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p' >>"$work/ready-by"
       [ "$(sort -u "$work/ready-by" | wc -l)" -ge 2 ] && return 0
     fi
+    for pid in "${instance_pids[@]}"; do kill -0 "$pid" 2>/dev/null || break 2; done
     sleep 1
   done
   for log in "$work"/app*.log "$work"/haproxy.log; do echo "--- $log" >&2; tail -n 15 "$log" >&2; done
-  fail "both instances were not ready behind $base within 120 s"
+  fail "both instances were not ready behind $base within 120 s, or one stopped"
 }
 wait_ready
 

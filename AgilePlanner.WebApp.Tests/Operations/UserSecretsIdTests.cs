@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using AgilePlanner.WebApp.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration.UserSecrets;
 
 namespace AgilePlanner.WebApp.Tests.Operations;
@@ -11,7 +12,7 @@ public sealed class UserSecretsIdTests
     public async Task A_second_checkout_of_the_project_has_a_user_secrets_id_of_its_own()
     {
         var built = typeof(Program).Assembly.GetCustomAttribute<UserSecretsIdAttribute>()!.UserSecretsId;
-        var checkout = Checkout();
+        var checkout = Checkout.Root;
         var clone = Path.Combine(Path.GetTempPath(), "agileplanner-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(clone, "AgilePlanner.WebApp"));
         try
@@ -47,17 +48,5 @@ public sealed class UserSecretsIdTests
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0, process.ExitCode);
         return output.Trim();
-    }
-
-    private static string Checkout()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "AgilePlanner.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException("The tests do not run from a checkout of the solution.");
     }
 }
