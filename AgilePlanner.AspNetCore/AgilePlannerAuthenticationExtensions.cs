@@ -51,6 +51,9 @@ public static class AgilePlannerAuthenticationExtensions
         var services = builder.Services;
         services.AddHttpContextAccessor();
         services.AddMemoryCache();
+        // The remembered refresh answers: in memory unless the app registered a shared cache (Redis) before.
+        services.AddDistributedMemoryCache();
+        services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new AgilePlannerScheme(scheme));
         services.TryAddSingleton<AgilePlannerTokenClient>();

@@ -41,6 +41,9 @@ internal static partial class AgilePlannerLog
     [LoggerMessage(1011, LogLevel.Information, "Refresh skipped: another request of this session refreshed the tokens already")]
     public static partial void RefreshReused(this ILogger logger);
 
+    [LoggerMessage(1012, LogLevel.Warning, "Refresh not attempted: another instance held this refresh token's lock for 15 s")]
+    public static partial void RefreshLockTimedOut(this ILogger logger);
+
     [LoggerMessage(1018, LogLevel.Information, "Authorization callback without this browser's correlation cookie ({Reason}): a stale tab, a second click or another browser")]
     public static partial void CorrelationCookieRefused(this ILogger logger, string reason);
 

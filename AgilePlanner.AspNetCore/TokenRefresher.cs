@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Medallion.Threading;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AgilePlanner.AspNetCore;
@@ -12,15 +16,29 @@ namespace AgilePlanner.AspNetCore;
 /// get the same answer instead of spending the rotated refresh token a second time, which the provider would treat as reuse
 /// and answer by revoking the whole family.
 /// </summary>
-internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemoryCache cache, ILogger<TokenRefresher> logger)
+/// <remarks>
+/// The answers are remembered for two minutes in <see cref="IDistributedCache"/>, encrypted with Data Protection (they hold
+/// tokens), under a hash of the refresh token. One request at a time per refresh token in this process; with an
+/// <see cref="IDistributedLockProvider"/> registered (Redis, for several instances), one at a time across every instance too,
+/// under a lock whose lease ends by itself if the instance holding it dies.
+/// </remarks>
+internal sealed class TokenRefresher(
+    AgilePlannerTokenClient tokenClient, IDistributedCache cache, IDataProtectionProvider dataProtection, IServiceProvider services,
+    ILogger<TokenRefresher> logger)
 {
     private static readonly TimeSpan RememberAnswer = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a request waits for another instance's refresh of the same token before giving up on this one.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(15);
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("AgilePlanner.AspNetCore.RefreshAnswers");
+    private readonly IDistributedLockProvider? _locks = services.GetService<IDistributedLockProvider>();
 
     public async Task<TokenResult> RefreshAsync(HttpContext context, AgilePlannerAuthenticationOptions options, string refreshToken, CancellationToken cancellationToken)
     {
-        var key = "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
-        if (cache.TryGetValue(key, out TokenResult? answered) && answered is not null)
+        var key = "agileplanner:refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
+        if (await RememberedAsync(key, cancellationToken) is { } answered)
         {
             logger.RefreshReused();
             return answered;
@@ -30,16 +48,24 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (cache.TryGetValue(key, out answered) && answered is not null)
+            await using var held = _locks is null ? null : await _locks.TryAcquireLockAsync(key + ":lock", LockWait, cancellationToken);
+            if (_locks is not null && held is null)
+            {
+                // Another instance has held the lock all this while: the session is kept, and the next request tries again.
+                logger.RefreshLockTimedOut();
+                return TokenResult.Failed(TokenFailure.Timeout);
+            }
+
+            if (await RememberedAsync(key, cancellationToken) is { } answeredMeanwhile)
             {
                 logger.RefreshReused();
-                return answered;
+                return answeredMeanwhile;
             }
 
             var result = await tokenClient.RefreshAsync(AgilePlannerEndpoints.ForBackchannel(options.TokenEndpoint, context)!, options, refreshToken, cancellationToken);
             if (result.Succeeded || result.ConnectionRefused)
             {
-                cache.Set(key, result, RememberAnswer);
+                await RememberAsync(key, result, cancellationToken);
             }
             if (result.Succeeded)
             {
@@ -53,4 +79,26 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
             _gates.TryRemove(new KeyValuePair<string, SemaphoreSlim>(key, gate));
         }
     }
+
+    private async Task<TokenResult?> RememberedAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = await cache.GetAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<TokenResult>(_protector.Unprotect(stored));
+        }
+        catch (Exception exception) when (exception is CryptographicException or JsonException)
+        {
+            // Sealed with a key this app no longer has, or altered: as if nothing were remembered.
+            return null;
+        }
+    }
+
+    private Task RememberAsync(string key, TokenResult result, CancellationToken cancellationToken) =>
+        cache.SetAsync(key, _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(result)),
+            new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberAnswer }, cancellationToken);
 }

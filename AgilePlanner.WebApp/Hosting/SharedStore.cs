@@ -1,7 +1,9 @@
 using AgilePlanner.Sandbox;
-using Microsoft.AspNetCore.DataProtection;
+using Medallion.Threading.Redis;
+using Medallion.Threading;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 
 namespace AgilePlanner.WebApp.Hosting;
@@ -13,6 +15,9 @@ namespace AgilePlanner.WebApp.Hosting;
 /// </summary>
 public static class SharedStore
 {
+    /// <summary>How long the refresh lock outlives an instance that died holding it.</summary>
+    public static readonly TimeSpan RefreshLockLease = TimeSpan.FromSeconds(10);
+
     /// <summary>The Redis key of the Data Protection key ring.</summary>
     public const string DataProtectionKey = "AgilePlanner:DataProtection-Keys";
 
@@ -56,6 +61,11 @@ public static class SharedStore
                 options.InstanceName = "AgilePlanner:";
                 options.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer);
             });
+
+            // One refresh of a session at a time across every instance (AgilePlanner.AspNetCore takes the lock provider it
+            // finds): a lease of 10 s, renewed while the refresh runs, so an instance that dies holding it frees it by itself.
+            builder.Services.AddSingleton<IDistributedLockProvider>(services => new RedisDistributedSynchronizationProvider(
+                services.GetRequiredService<RedisConnection>().Database, options => options.Expiry(RefreshLockLease)));
         }
         return builder;
     }
