@@ -19,10 +19,12 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
 
     public async Task<TokenResult> RefreshAsync(HttpContext context, AgilePlannerAuthenticationOptions options, string refreshToken, CancellationToken cancellationToken)
     {
+        using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.refresh");
         var key = "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
         if (cache.TryGetValue(key, out TokenResult? answered) && answered is not null)
         {
             logger.RefreshReused();
+            AgilePlannerTelemetry.Refresh(activity, answered, shared: true);
             return answered;
         }
 
@@ -33,6 +35,7 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
             if (cache.TryGetValue(key, out answered) && answered is not null)
             {
                 logger.RefreshReused();
+                AgilePlannerTelemetry.Refresh(activity, answered, shared: true);
                 return answered;
             }
 
@@ -45,6 +48,7 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
             {
                 logger.TokenRefreshed();
             }
+            AgilePlannerTelemetry.Refresh(activity, result, shared: false);
             return result;
         }
         finally
