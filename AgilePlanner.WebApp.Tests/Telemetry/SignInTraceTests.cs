@@ -41,6 +41,7 @@ public sealed class SignInTraceTests
         Assert.Equal(backChannel.SpanId, tokenEndpoint.ParentSpanId);
         Assert.Equal(callback.TraceId, tokenEndpoint.TraceId);
         Assert.Equal(200, tokenEndpoint.GetTagItem("http.response.status_code"));
+        TestContext.Current.TestOutputHelper?.WriteLine(Tree(spans.Where(s => s.TraceId == callback.TraceId).ToArray(), callbackRequest, 0));
 
         // The callback's query is recorded by name only: no code, state or iss value in any span.
         var query = QueryHelpers.ParseQuery(telemetry.Visited.Single(uri => uri.AbsolutePath == "/callback").Query);
@@ -69,6 +70,11 @@ public sealed class SignInTraceTests
         Assert.Null(telemetry.App.Services.GetService<MeterProvider>());
         Assert.Empty(telemetry.Spans);
     }
+
+    /// <summary>The trace as an indented tree with each span's duration, for the test's output.</summary>
+    private static string Tree(Activity[] spans, Activity root, int depth) =>
+        $"{new string(' ', depth * 2)}{root.DisplayName} ({root.Kind}, {root.Duration.TotalMilliseconds:0.0} ms)\n"
+        + string.Concat(spans.Where(s => s.ParentSpanId == root.SpanId).OrderBy(s => s.StartTimeUtc).Select(s => Tree(spans, s, depth + 1)));
 
     private static string? Path(Activity span) => span.GetTagItem("url.path") as string;
 
