@@ -151,10 +151,12 @@ public sealed class AgilePlannerApiClient
         try
         {
             response = await _http.SendAsync(request, cancellationToken);
+            AgilePlannerApiTelemetry.Calls.Add(1, new KeyValuePair<string, object?>("http.response.status_code", (int)response.StatusCode));
         }
         catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            AgilePlannerApiTelemetry.Calls.Add(1, new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
             ApiLog.Unavailable(_logger, method, path, exception.GetType().Name);
             throw new AgilePlannerApiException(AgilePlannerApiFailure.Unavailable, "Agile Planner's API could not be reached.");
         }

@@ -53,6 +53,11 @@ public static class AgilePlannerApiServiceCollectionExtensions
                 FailureRatio = 0.5,
                 BreakDuration = TimeSpan.FromSeconds(15),
                 ShouldHandle = args => ValueTask.FromResult(IsProviderFailure(args.Outcome)),
+                OnOpened = _ =>
+                {
+                    AgilePlannerApiTelemetry.CircuitOpenings.Add(1);
+                    return ValueTask.CompletedTask;
+                },
             });
             pipeline.AddTimeout(options.AttemptTimeout);
         });

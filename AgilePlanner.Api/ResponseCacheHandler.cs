@@ -40,6 +40,7 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
         cache.TryGet(tokenKey, address, out var cached);
         if (cached is not null && now < cached.FreshUntil)
         {
+            AgilePlannerApiTelemetry.CacheResult("hit");
             return cached.ToResponse(request);
         }
         if (cached?.ETag is { } etag)
@@ -48,6 +49,7 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
         }
 
         var response = await base.SendAsync(request, cancellationToken);
+        AgilePlannerApiTelemetry.CacheResult(response.StatusCode == HttpStatusCode.NotModified && cached is not null ? "revalidated" : "miss");
         if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
         {
             var revalidated = cached with { FreshUntil = now + Freshness(response) };

@@ -43,6 +43,7 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
     /// <inheritdoc />
     protected override string BuildChallengeUrl(AuthenticationProperties properties, string redirectUri)
     {
+        using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.authorize");
         properties.Items[StartedItem] = TimeProvider.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var endpoint = AgilePlannerEndpoints.ForBrowser(Options.AuthorizationEndpoint, Request)!;
         var scopes = properties.GetParameter<ICollection<string>>(OAuthChallengeProperties.ScopeKey) ?? Options.Scope;
@@ -55,6 +56,16 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
 
     /// <inheritdoc />
     protected override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
+    {
+        using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.callback");
+        var result = await CheckCallbackAsync();
+        var failure = (result.Failure as CallbackFailedException)?.Failure;
+        var denied = failure == CallbackFailure.AccessDenied || (result.Handled && string.Equals(Request.Query["error"], "access_denied", StringComparison.Ordinal));
+        AgilePlannerTelemetry.Callback(activity, result.Succeeded ? "signed_in" : denied ? "denied" : "failed", failure ?? (denied ? CallbackFailure.AccessDenied : null));
+        return result;
+    }
+
+    private async Task<HandleRequestResult> CheckCallbackAsync()
     {
         // RFC 6749 section 10.12 and RFC 9700 section 4.7: the state must be ours, and it is checked before anything else,
         // error answers included (the base class does too, but names neither failure).
@@ -121,11 +132,13 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
     /// <returns>The tokens, or a failure the callback's page names.</returns>
     protected override async Task<OAuthTokenResponse> ExchangeCodeAsync(OAuthCodeExchangeContext context)
     {
+        using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.exchange");
         context.Properties.Items.Remove(OAuthConstants.CodeVerifierKey, out var codeVerifier);
         var result = await Context.RequestServices.GetRequiredService<AgilePlannerTokenClient>().RedeemCodeAsync(
             AgilePlannerEndpoints.ForBackchannel(Options.TokenEndpoint, Context)!, Options, context.Code, context.RedirectUri, codeVerifier, Context.RequestAborted);
         if (!result.Succeeded)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Failure.ToString());
             return OAuthTokenResponse.Failed(new CallbackFailedException(CallbackFailure.TokenExchangeFailed, "The token endpoint did not exchange the code.")
             {
                 TokenFailure = result.Failure,

@@ -91,6 +91,7 @@ public sealed class AgilePlannerSession
         var options = Options;
         if (tokens is not null && AgilePlannerEndpoints.ForBackchannel(options.RevocationEndpoint, Context) is { } endpoint)
         {
+            using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.revoke");
             var client = Context.RequestServices.GetRequiredService<AgilePlannerTokenClient>();
             // The refresh token first: revoking it ends the grant, access tokens included, at servers that link them.
             var refresh = tokens.RefreshToken is null
@@ -101,6 +102,7 @@ public sealed class AgilePlannerSession
                 ? RevocationOutcome.NoAnswer
                 : await client.RevokeAsync(endpoint, options, tokens.AccessToken, "access_token", cancellationToken);
             outcome = refresh == RevocationOutcome.Confirmed ? access : refresh;
+            activity?.SetTag("agileplanner.outcome", outcome.ToString());
         }
 
         if (tokens is not null)

@@ -75,7 +75,9 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
     private async Task<TokenResult> RequestTokensAsync(
         string tokenEndpoint, AgilePlannerAuthenticationOptions options, string grantType, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
+        var started = timeProvider.GetTimestamp();
         var result = await SendAsync(tokenEndpoint, options, form, cancellationToken);
+        AgilePlannerTelemetry.TokenDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("grant_type", grantType));
         if (result.Succeeded)
         {
             logger.TokenRequestSucceeded(grantType, result.Tokens!.ExpiresIn);

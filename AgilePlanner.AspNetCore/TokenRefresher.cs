@@ -37,10 +37,12 @@ internal sealed class TokenRefresher(
 
     public async Task<TokenResult> RefreshAsync(HttpContext context, AgilePlannerAuthenticationOptions options, string refreshToken, CancellationToken cancellationToken)
     {
+        using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.refresh");
         var key = "agileplanner:refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
         if (await RememberedAsync(key, cancellationToken) is { } answered)
         {
             logger.RefreshReused();
+            AgilePlannerTelemetry.Refresh(activity, answered, shared: true);
             return answered;
         }
 
@@ -53,12 +55,15 @@ internal sealed class TokenRefresher(
             {
                 // Another instance has held the lock all this while: the session is kept, and the next request tries again.
                 logger.RefreshLockTimedOut();
-                return TokenResult.Failed(TokenFailure.Timeout);
+                var timedOut = TokenResult.Failed(TokenFailure.Timeout);
+                AgilePlannerTelemetry.Refresh(activity, timedOut, shared: false);
+                return timedOut;
             }
 
             if (await RememberedAsync(key, cancellationToken) is { } answeredMeanwhile)
             {
                 logger.RefreshReused();
+                AgilePlannerTelemetry.Refresh(activity, answeredMeanwhile, shared: true);
                 return answeredMeanwhile;
             }
 
@@ -71,6 +76,7 @@ internal sealed class TokenRefresher(
             {
                 logger.TokenRefreshed();
             }
+            AgilePlannerTelemetry.Refresh(activity, result, shared: false);
             return result;
         }
         finally

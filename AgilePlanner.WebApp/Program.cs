@@ -10,6 +10,9 @@ try
     // Structured logs from the Serilog section of appsettings, secrets masked.
     builder.AddStructuredLogging();
 
+    // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard variables); nothing at all otherwise.
+    builder.AddTelemetry();
+
     // Behind a reverse proxy: forwarded headers from configured proxies only, or a fixed public address.
     builder.AddPublicAddress();
 
