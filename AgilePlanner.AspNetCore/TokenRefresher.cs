@@ -12,7 +12,7 @@ namespace AgilePlanner.AspNetCore;
 /// get the same answer instead of spending the rotated refresh token a second time, which the provider would treat as reuse
 /// and answer by revoking the whole family.
 /// </summary>
-internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemoryCache cache, ILogger<TokenRefresher> logger)
+internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, ProviderResolver resolver, IMemoryCache cache, ILogger<TokenRefresher> logger)
 {
     private static readonly TimeSpan RememberAnswer = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
@@ -36,7 +36,13 @@ internal sealed class TokenRefresher(AgilePlannerTokenClient tokenClient, IMemor
                 return answered;
             }
 
-            var result = await tokenClient.RefreshAsync(AgilePlannerEndpoints.ForBackchannel(options.TokenEndpoint, context)!, options, refreshToken, cancellationToken);
+            var (provider, _) = await resolver.ResolveAsync(options, context, cancellationToken);
+            if (AgilePlannerEndpoints.ForBackchannel(provider?.TokenEndpoint, context) is not { } tokenEndpoint)
+            {
+                // The metadata cannot be read now: the session is kept, and the next request tries again.
+                return TokenResult.Failed(TokenFailure.Unreachable);
+            }
+            var result = await tokenClient.RefreshAsync(tokenEndpoint, options, refreshToken, cancellationToken);
             if (result.Succeeded || result.ConnectionRefused)
             {
                 cache.Set(key, result, RememberAnswer);
