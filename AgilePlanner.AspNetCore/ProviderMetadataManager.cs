@@ -17,7 +17,7 @@ namespace AgilePlanner.AspNetCore;
 internal sealed class ProviderMetadataManager(IHttpClientFactory clients, TimeProvider time, ILogger<ProviderMetadataManager> logger) : IDisposable
 {
     /// <summary>The metadata's own client: no redirects, no recording of other handlers.</summary>
-    public const string HttpClientName = "AgilePlanner.Metadata";
+    public const string HttpClientName = AgilePlannerAuthenticationDefaults.MetadataHttpClientName;
 
     /// <summary>A metadata document larger than this is refused.</summary>
     public const int MaxBytes = 64 * 1024;
