@@ -56,6 +56,8 @@ public static class AgilePlannerAuthenticationExtensions
         services.TryAddSingleton<AgilePlannerTokenClient>();
         services.TryAddSingleton<ProviderMetadataManager>();
         services.TryAddSingleton<ProviderResolver>();
+        services.TryAddSingleton(provider => new AgilePlannerMetadataStatus(
+            provider.GetRequiredService<ProviderMetadataManager>(), provider.GetRequiredService<IOptionsMonitor<AgilePlannerAuthenticationOptions>>()));
         services.TryAddSingleton<TokenRefresher>();
         services.TryAddSingleton(provider => new LocalServerAddress(provider.GetRequiredService<IServer>()));
         services.TryAddSingleton(provider => new AgilePlannerSession(

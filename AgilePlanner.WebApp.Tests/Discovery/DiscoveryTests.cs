@@ -201,6 +201,23 @@ public sealed class DiscoveryTests : IAsyncDisposable
         Assert.Contains("is not JSON", page.QuerySelector("[data-field=error_description]")?.TextContent);
     }
 
+    [Theory]
+    [InlineData("https://provider.test/", "Healthy", "metadata of https://provider.test/ read")]
+    [InlineData("https://provider.test", "Unhealthy", "AgilePlanner:Issuer: the metadata names the issuer 'https://provider.test', not the configured 'https://provider.test/'")]
+    public async Task Readiness_reports_whether_the_metadata_can_be_used(string named, string status, string description)
+    {
+        _app.Provider.ServingMetadata(ProviderDouble.MetadataOf(named));
+        using var client = _app.CreateClient();
+
+        using var response = await client.GetAsync("/readyz", Cancel);
+
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var provider = body.GetProperty("checks").GetProperty("provider");
+        Assert.Equal(status, provider.GetProperty("status").GetString());
+        Assert.Equal(description, provider.GetProperty("description").GetString());
+        Assert.Equal(status == "Healthy" ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
     private async Task<AngleSharp.Html.Dom.IHtmlDocument> RefusedConnectAsync()
     {
         using var browser = _app.CreateBrowser();
