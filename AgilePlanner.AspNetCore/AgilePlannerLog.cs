@@ -61,4 +61,7 @@ internal static partial class AgilePlannerLog
 
     [LoggerMessage(1033, LogLevel.Information, "Read the provider's metadata for issuer {Issuer} (pushed requests offered {PushOffered}, required {PushRequired})")]
     public static partial void MetadataRead(this ILogger logger, string issuer, bool pushOffered, bool pushRequired);
+
+    [LoggerMessage(1034, LogLevel.Information, "The provider's metadata for issuer {Issuer} could not be read: {Problem}")]
+    public static partial void MetadataReadFailed(this ILogger logger, string issuer, string problem);
 }

@@ -59,7 +59,8 @@ internal sealed class ProviderMetadataManager(IHttpClientFactory clients, TimePr
             _entries[key] = new Entry(result, time.GetUtcNow());
             if (result.Problem is { } problem)
             {
-                logger.MetadataUnavailable(expectedIssuer, problem);
+                // A warning where the metadata is needed (the resolver says so); here only what was tried.
+                logger.MetadataReadFailed(expectedIssuer, problem);
             }
             else
             {

@@ -8,7 +8,7 @@ namespace AgilePlanner.AspNetCore;
 /// is asked for its metadata too, for whether it requires pushed requests; its URLs become paths again, so the back channel keeps
 /// going to this server's own address. The metadata is never read from an address a request names.
 /// </summary>
-internal sealed class ProviderResolver(ProviderMetadataManager metadata)
+internal sealed class ProviderResolver(ProviderMetadataManager metadata, Microsoft.Extensions.Logging.ILogger<ProviderResolver> logger)
 {
     /// <summary>The endpoints, or the problem the setting <c>Issuer</c> has (never thrown).</summary>
     public async Task<(ResolvedProvider? Provider, string? Problem)> ResolveAsync(AgilePlannerAuthenticationOptions options, HttpContext context, CancellationToken cancellationToken)
@@ -36,7 +36,12 @@ internal sealed class ProviderResolver(ProviderMetadataManager metadata)
         if (result.Metadata is not { } found)
         {
             // Explicit endpoints work without the metadata of a co-hosted provider.
-            return discover ? (null, result.Problem) : (configured, null);
+            if (discover)
+            {
+                logger.MetadataUnavailable(expected, result.Problem!);
+                return (null, result.Problem);
+            }
+            return (configured, null);
         }
 
         var local = coHosted ? AgilePlannerEndpoints.ForBrowser("/", context.Request)!.TrimEnd('/') : null;
