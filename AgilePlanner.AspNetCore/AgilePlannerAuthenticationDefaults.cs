@@ -15,6 +15,9 @@ public static class AgilePlannerAuthenticationDefaults
     /// <summary>The name of the back channel's <see cref="HttpClient"/> (token, revocation, user information), for adding handlers.</summary>
     public const string BackchannelHttpClientName = "AgilePlanner.Backchannel";
 
+    /// <summary>The name of the <see cref="HttpClient"/> that reads the provider's metadata (RFC 8414), for adding handlers.</summary>
+    public const string MetadataHttpClientName = "AgilePlanner.Metadata";
+
     /// <summary>A back-channel call (token, refresh, revocation) gives up after this long, unless <c>BackchannelTimeout</c> says otherwise.</summary>
     public static readonly TimeSpan BackchannelTimeout = TimeSpan.FromSeconds(10);
 

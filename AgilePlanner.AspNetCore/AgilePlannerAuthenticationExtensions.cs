@@ -57,6 +57,10 @@ public static class AgilePlannerAuthenticationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new AgilePlannerScheme(scheme));
         services.TryAddSingleton<AgilePlannerTokenClient>();
+        services.TryAddSingleton<ProviderMetadataManager>();
+        services.TryAddSingleton<ProviderResolver>();
+        services.TryAddSingleton(provider => new AgilePlannerMetadataStatus(
+            provider.GetRequiredService<ProviderMetadataManager>(), provider.GetRequiredService<IOptionsMonitor<AgilePlannerAuthenticationOptions>>()));
         services.TryAddSingleton<TokenRefresher>();
         services.TryAddSingleton(provider => new LocalServerAddress(provider.GetRequiredService<IServer>()));
         services.TryAddSingleton(provider => new AgilePlannerSession(
@@ -67,6 +71,11 @@ public static class AgilePlannerAuthenticationExtensions
 
         // The back channel: never a redirect (a token request that follows one could carry the secret elsewhere), never retried.
         services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(PrimaryHandlers.NoRedirects)
+            .AddHttpMessageHandler(provider => CoHosted(provider, scheme));
+
+        // The metadata's own client: the same care, and nothing of the token calls' handlers (the metadata carries no secret).
+        services.AddHttpClient(ProviderMetadataManager.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(PrimaryHandlers.NoRedirects)
             .AddHttpMessageHandler(provider => CoHosted(provider, scheme));
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using AgilePlanner.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,9 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
     /// <summary>The refusal found by <see cref="ValidateCorrelationId"/>, which the base class can only report as a bool.</summary>
     private CallbackFailure? _refusal;
 
+    /// <summary>This request's endpoints: the configured ones, completed from the provider's metadata.</summary>
+    private ResolvedProvider? _provider;
+
     /// <summary>Made by the authentication system, once a request.</summary>
     /// <param name="options">The scheme's options.</param>
     /// <param name="logger">The logger factory.</param>
@@ -40,18 +45,101 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
     {
     }
 
+    /// <summary>
+    /// The base class's challenge (return URL, correlation cookie, state, PKCE, the redirect event) on the endpoints the metadata
+    /// completes, with the request pushed first (RFC 9126) when the provider offers or requires it: the browser's URL then carries
+    /// only <c>client_id</c> and <c>request_uri</c>.
+    /// </summary>
+    /// <param name="properties">The challenge's properties.</param>
+    /// <returns>A task.</returns>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var (provider, problem) = await Context.RequestServices.GetRequiredService<ProviderResolver>().ResolveAsync(Options, Context, Context.RequestAborted);
+        if (provider is null)
+        {
+            await ChallengeFailedAsync(properties, new CallbackFailedException(CallbackFailure.ProviderMetadataUnavailable, "The provider's metadata could not be used.")
+            {
+                ErrorDescription = problem,
+            });
+            return;
+        }
+        _provider = provider;
+
+        if (string.IsNullOrEmpty(properties.RedirectUri))
+        {
+            properties.RedirectUri = OriginalPathBase + OriginalPath + Request.QueryString;
+        }
+        GenerateCorrelationId(properties);
+        var url = BuildChallengeUrl(properties, BuildRedirectUri(Options.CallbackPath));
+
+        var push = Options.PushedAuthorization != AgilePlannerPushedAuthorization.Disable
+            && (provider.PushRequired || provider.PushedAuthorizationEndpoint is not null);
+        if (push)
+        {
+            if (AgilePlannerEndpoints.ForBackchannel(provider.PushedAuthorizationEndpoint, Context) is not { } endpoint)
+            {
+                await ChallengeFailedAsync(properties, new CallbackFailedException(CallbackFailure.PushedAuthorizationFailed, "A pushed authorization request is required, and no endpoint is known.")
+                {
+                    ErrorDescription = "Neither the provider's metadata nor the PushedAuthorizationEndpoint setting names a pushed authorization request endpoint.",
+                });
+                return;
+            }
+
+            var queryStart = url.IndexOf('?', StringComparison.Ordinal);
+            var authorize = url[..queryStart];
+            var parameters = QueryHelpers.ParseQuery(url[queryStart..]).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())).ToList();
+            var pushed = await Context.RequestServices.GetRequiredService<AgilePlannerTokenClient>().PushAsync(endpoint, Options, parameters, Context.RequestAborted);
+            if (!pushed.Succeeded)
+            {
+                await ChallengeFailedAsync(properties, new CallbackFailedException(CallbackFailure.PushedAuthorizationFailed, "The provider did not accept the pushed authorization request.")
+                {
+                    TokenFailure = pushed.Failure,
+                    Error = pushed.ErrorCode,
+                    ErrorDescription = pushed.ErrorDescription,
+                });
+                return;
+            }
+            url = QueryHelpers.AddQueryString(authorize, new Dictionary<string, string?>
+            {
+                ["client_id"] = Options.ClientId,
+                ["request_uri"] = pushed.RequestUri,
+            });
+        }
+
+        var redirectContext = new RedirectContext<OAuthOptions>(Context, Scheme, Options, properties, url);
+        await Events.RedirectToAuthorizationEndpoint(redirectContext);
+    }
+
     /// <inheritdoc />
     protected override string BuildChallengeUrl(AuthenticationProperties properties, string redirectUri)
     {
         using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.authorize");
         properties.Items[StartedItem] = TimeProvider.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var endpoint = AgilePlannerEndpoints.ForBrowser(Options.AuthorizationEndpoint, Request)!;
+        var configured = _provider?.AuthorizationEndpoint ?? Options.AuthorizationEndpoint;
+        var endpoint = AgilePlannerEndpoints.ForBrowser(configured, Request)!;
         var scopes = properties.GetParameter<ICollection<string>>(OAuthChallengeProperties.ScopeKey) ?? Options.Scope;
         Logger.RedirectingToAuthorization(endpoint, string.Join(' ', scopes), Options.UsePkce);
 
-        // The base class adds the parameters, the verifier (inside the state) and its S256 challenge, then protects the state.
+        // The base class adds the parameters, the verifier (inside the state) and its S256 challenge, then protects the state,
+        // on Options.AuthorizationEndpoint: they are moved onto the endpoint this request uses.
         var url = base.BuildChallengeUrl(properties, redirectUri);
-        return Options.AuthorizationEndpoint.StartsWith('/') ? endpoint + url[Options.AuthorizationEndpoint.Length..] : url;
+        var added = url[(Options.AuthorizationEndpoint ?? string.Empty).Length..].TrimStart('?', '&');
+        return endpoint + (endpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?") + added;
+    }
+
+    /// <summary>A challenge that cannot go to the provider: the app's failure page (<c>OnRemoteFailure</c>), else a plain 503.</summary>
+    private async Task ChallengeFailedAsync(AuthenticationProperties properties, CallbackFailedException failure)
+    {
+        Logger.CallbackRefused(failure.Failure);
+        var context = new RemoteFailureContext(Context, Scheme, Options, failure) { Properties = properties };
+        await Events.RemoteFailure(context);
+        if (context.Result is { Handled: true })
+        {
+            return;
+        }
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        Response.ContentType = "text/plain; charset=utf-8";
+        await Response.WriteAsync("Agile Planner cannot be reached as configured. Check the Issuer setting.", Context.RequestAborted);
     }
 
     /// <inheritdoc />
@@ -80,6 +168,17 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
             return Refuse(CallbackFailure.StateInvalid, "The callback's state was not issued by this app.", properties: null);
         }
 
+        var (provider, problem) = await Context.RequestServices.GetRequiredService<ProviderResolver>().ResolveAsync(Options, Context, Context.RequestAborted);
+        if (provider is null)
+        {
+            Logger.CallbackRefused(CallbackFailure.ProviderMetadataUnavailable);
+            return HandleRequestResult.Fail(new CallbackFailedException(CallbackFailure.ProviderMetadataUnavailable, "The provider's metadata could not be used.")
+            {
+                ErrorDescription = problem,
+            }, properties);
+        }
+        _provider = provider;
+
         var result = await base.HandleRemoteAuthenticateAsync();
         return result.Succeeded || result.Handled || result.Skipped || result.None || result.Failure is CallbackFailedException
             ? result
@@ -106,7 +205,9 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
             return Refused(CallbackFailure.AttemptUnknown);
         }
 
-        if (AgilePlannerEndpoints.ForBrowser(Options.Issuer, Request) is { } expectedIssuer)
+        // RFC 9207: required when the endpoints are configured with the issuer, or the metadata says iss is sent; checked whenever it came.
+        if (AgilePlannerEndpoints.ForBrowser(Options.Issuer, Request) is { } expectedIssuer
+            && (_provider?.IssuerRequired != false || Request.Query.ContainsKey("iss")))
         {
             var iss = Request.Query["iss"];
             if (iss.Count != 1 || !string.Equals(iss.ToString(), expectedIssuer, StringComparison.Ordinal))
@@ -135,7 +236,7 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
         using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.exchange");
         context.Properties.Items.Remove(OAuthConstants.CodeVerifierKey, out var codeVerifier);
         var result = await Context.RequestServices.GetRequiredService<AgilePlannerTokenClient>().RedeemCodeAsync(
-            AgilePlannerEndpoints.ForBackchannel(Options.TokenEndpoint, Context)!, Options, context.Code, context.RedirectUri, codeVerifier, Context.RequestAborted);
+            AgilePlannerEndpoints.ForBackchannel(_provider?.TokenEndpoint ?? Options.TokenEndpoint, Context)!, Options, context.Code, context.RedirectUri, codeVerifier, Context.RequestAborted);
         if (!result.Succeeded)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Failure.ToString());

@@ -27,8 +27,46 @@ public sealed class AgilePlannerAuthenticationOptions : OAuthOptions
     /// <summary>RFC 7009 revocation endpoint; sign-out revokes only when it is known.</summary>
     public string? RevocationEndpoint { get; set; }
 
-    /// <summary>The expected <c>iss</c> of authorization responses (RFC 9207): when set, a callback without it, or with another, is refused before any token request.</summary>
+    /// <summary>
+    /// The provider's issuer identifier. With the authorization or token endpoint left empty, the provider is discovered from it
+    /// (RFC 8414 metadata, then OpenID Connect Discovery), and the document must name exactly this issuer. The <c>iss</c> of
+    /// authorization responses (RFC 9207) must equal it: always when the endpoints are set explicitly, and when the metadata says
+    /// <c>authorization_response_iss_parameter_supported</c> otherwise; a callback with another issuer is refused before any token request.
+    /// </summary>
     public string? Issuer { get; set; }
+
+    /// <summary>Whether authorization requests are pushed to the provider first (RFC 9126); <see cref="AgilePlannerPushedAuthorization.IfAvailable"/> by default.</summary>
+    public AgilePlannerPushedAuthorization PushedAuthorization { get; set; } = AgilePlannerPushedAuthorization.IfAvailable;
+
+    /// <summary>The pushed authorization request endpoint, when the provider's metadata does not name it (or to use another).</summary>
+    public string? PushedAuthorizationEndpoint { get; set; }
+
+    /// <summary>How long the provider's metadata is used before it is read again (a failed read is retried after a few seconds).</summary>
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        // With the issuer alone, the endpoints come from its metadata at the first sign-in.
+        if (!string.IsNullOrWhiteSpace(Issuer) && (string.IsNullOrWhiteSpace(AuthorizationEndpoint) || string.IsNullOrWhiteSpace(TokenEndpoint)))
+        {
+            var authorization = AuthorizationEndpoint;
+            var token = TokenEndpoint;
+            AuthorizationEndpoint = string.IsNullOrWhiteSpace(authorization) ? Issuer : authorization;
+            TokenEndpoint = string.IsNullOrWhiteSpace(token) ? Issuer : token;
+            try
+            {
+                base.Validate();
+            }
+            finally
+            {
+                AuthorizationEndpoint = authorization;
+                TokenEndpoint = token;
+            }
+            return;
+        }
+        base.Validate();
+    }
 
     /// <summary>
     /// Base of the resource API, such as <c>https://api.agileplanner.example/v1/</c>: the user information endpoint is its <c>me</c>,

@@ -52,4 +52,19 @@ internal static partial class AgilePlannerLog
 
     [LoggerMessage(1020, LogLevel.Debug, "The session's tokens were written back to its cookie")]
     public static partial void SessionTokensSaved(ILogger logger);
+
+    [LoggerMessage(1030, LogLevel.Information, "Authorization request pushed to the provider; its request_uri lives {ExpiresIn} s")]
+    public static partial void AuthorizationRequestPushed(this ILogger logger, int expiresIn);
+
+    [LoggerMessage(1031, LogLevel.Warning, "Pushing the authorization request failed: {Failure}, status {Status}, error {Error}")]
+    public static partial void AuthorizationPushFailed(this ILogger logger, TokenFailure failure, int? status, string? error);
+
+    [LoggerMessage(1032, LogLevel.Warning, "The provider's metadata for issuer {Issuer} cannot be used: {Problem}")]
+    public static partial void MetadataUnavailable(this ILogger logger, string issuer, string problem);
+
+    [LoggerMessage(1033, LogLevel.Information, "Read the provider's metadata for issuer {Issuer} (pushed requests offered {PushOffered}, required {PushRequired})")]
+    public static partial void MetadataRead(this ILogger logger, string issuer, bool pushOffered, bool pushRequired);
+
+    [LoggerMessage(1034, LogLevel.Information, "The provider's metadata for issuer {Issuer} could not be read: {Problem}")]
+    public static partial void MetadataReadFailed(this ILogger logger, string issuer, string problem);
 }

@@ -89,7 +89,8 @@ public sealed class AgilePlannerSession
         var tokens = await GetTokensAsync();
         var outcome = RevocationOutcome.NotAttempted;
         var options = Options;
-        if (tokens is not null && AgilePlannerEndpoints.ForBackchannel(options.RevocationEndpoint, Context) is { } endpoint)
+        var provider = tokens is null ? null : (await Context.RequestServices.GetRequiredService<ProviderResolver>().ResolveAsync(options, Context, cancellationToken)).Provider;
+        if (tokens is not null && AgilePlannerEndpoints.ForBackchannel(provider?.RevocationEndpoint, Context) is { } endpoint)
         {
             using var activity = AgilePlannerTelemetry.ActivitySource.StartActivity("agileplanner.token.revoke");
             var client = Context.RequestServices.GetRequiredService<AgilePlannerTokenClient>();

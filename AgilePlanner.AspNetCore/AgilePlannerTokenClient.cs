@@ -72,6 +72,44 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         }
     }
 
+    /// <summary>
+    /// RFC 9126: pushes the authorization request's parameters, the client authenticated as at the token endpoint, for a
+    /// <c>request_uri</c> the browser's authorize URL carries instead. Never retried.
+    /// </summary>
+    public async Task<PushResult> PushAsync(
+        string endpoint, AgilePlannerAuthenticationOptions options, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        form["client_id"] = options.ClientId;
+        form["client_secret"] = options.ClientSecret;
+        var result = await PostAsync(endpoint, options, form, cancellationToken);
+        PushResult push;
+        if (result.Failure is { } failure)
+        {
+            push = new PushResult(null, null, failure, result.Error, result.Status) { ErrorDescription = result.Description };
+        }
+        else if (result.Json is { ValueKind: JsonValueKind.Object } json
+            && json.TryGetProperty("request_uri", out var uri) && uri.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(uri.GetString())
+            && json.TryGetProperty("expires_in", out var expires) && expires.ValueKind == JsonValueKind.Number && expires.TryGetInt32(out var seconds) && seconds > 0)
+        {
+            push = new PushResult(uri.GetString(), seconds, null, Status: result.Status);
+        }
+        else
+        {
+            push = new PushResult(null, null, TokenFailure.InvalidResponse, Status: result.Status);
+        }
+
+        if (push.Succeeded)
+        {
+            logger.AuthorizationRequestPushed(push.ExpiresIn!.Value);
+        }
+        else
+        {
+            logger.AuthorizationPushFailed(push.Failure!.Value, push.Status, push.ErrorCode);
+        }
+        return push;
+    }
+
     private async Task<TokenResult> RequestTokensAsync(
         string tokenEndpoint, AgilePlannerAuthenticationOptions options, string grantType, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
@@ -91,11 +129,24 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
 
     private async Task<TokenResult> SendAsync(string tokenEndpoint, AgilePlannerAuthenticationOptions options, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
+        var result = await PostAsync(tokenEndpoint, options, form, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            return TokenResult.Failed(failure, result.Error, result.Status) with { ErrorDescription = result.Description };
+        }
+        return ParseTokens(result.Json) is { } tokens
+            ? TokenResult.Success(tokens)
+            : TokenResult.Failed(TokenFailure.InvalidResponse, status: result.Status);
+    }
+
+    /// <summary>One form POST to the provider: a 2xx answer's JSON, or the failure RFC 6749 section 5.2 describes.</summary>
+    private async Task<Posted> PostAsync(string endpoint, AgilePlannerAuthenticationOptions options, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint) { Content = new FormUrlEncodedContent(form) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var status = (int)response.StatusCode;
@@ -103,14 +154,12 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
 
             if (response.IsSuccessStatusCode)
             {
-                return ParseTokens(json) is { } tokens
-                    ? TokenResult.Success(tokens)
-                    : TokenResult.Failed(TokenFailure.InvalidResponse, status: status);
+                return new Posted(json, null, status, null, null);
             }
 
             if (status >= 500)
             {
-                return TokenResult.Failed(TokenFailure.ServerError, status: status);
+                return new Posted(null, TokenFailure.ServerError, status, null, null);
             }
 
             var error = json is { ValueKind: JsonValueKind.Object } && json.Value.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
@@ -119,21 +168,22 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             var description = error is not null && json!.Value.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String
                 ? ProviderText.Description(d.GetString())
                 : null;
-            return (error switch
+            var failure = error switch
             {
-                null => TokenResult.Failed(TokenFailure.InvalidResponse, status: status),
-                "invalid_grant" => TokenResult.Failed(TokenFailure.InvalidGrant, error, status),
-                "invalid_client" => TokenResult.Failed(TokenFailure.InvalidClient, error, status),
-                _ => TokenResult.Failed(TokenFailure.Rejected, error, status),
-            }) with { ErrorDescription = description };
+                null => TokenFailure.InvalidResponse,
+                "invalid_grant" => TokenFailure.InvalidGrant,
+                "invalid_client" => TokenFailure.InvalidClient,
+                _ => TokenFailure.Rejected,
+            };
+            return new Posted(null, failure, status, error, description);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return TokenResult.Failed(TokenFailure.Timeout);
+            return new Posted(null, TokenFailure.Timeout, null, null, null);
         }
         catch (HttpRequestException)
         {
-            return TokenResult.Failed(TokenFailure.Unreachable);
+            return new Posted(null, TokenFailure.Unreachable, null, null, null);
         }
     }
 
@@ -193,4 +243,6 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         return new TokenSet(access.GetString()!, string.IsNullOrEmpty(refresh) ? null : refresh, "Bearer", expiresIn, scope);
     }
+
+    private sealed record Posted(JsonElement? Json, TokenFailure? Failure, int? Status, string? Error, string? Description);
 }

@@ -29,4 +29,10 @@ public enum CallbackFailure
 
     /// <summary>The token endpoint refused the code exchange, or failed.</summary>
     TokenExchangeFailed,
+
+    /// <summary>The provider's metadata could not be read or used (the <c>Issuer</c> setting needs checking); the reason is in <see cref="CallbackFailedException.ErrorDescription"/>.</summary>
+    ProviderMetadataUnavailable,
+
+    /// <summary>The pushed authorization request (RFC 9126) was refused or failed, or a push was required and no endpoint is known.</summary>
+    PushedAuthorizationFailed,
 }

@@ -23,7 +23,7 @@ namespace AgilePlanner.AspNetCore;
 /// under a lock whose lease ends by itself if the instance holding it dies.
 /// </remarks>
 internal sealed class TokenRefresher(
-    AgilePlannerTokenClient tokenClient, IDistributedCache cache, IDataProtectionProvider dataProtection, IServiceProvider services,
+    AgilePlannerTokenClient tokenClient, ProviderResolver resolver, IDistributedCache cache, IDataProtectionProvider dataProtection, IServiceProvider services,
     ILogger<TokenRefresher> logger)
 {
     private static readonly TimeSpan RememberAnswer = TimeSpan.FromMinutes(2);
@@ -67,7 +67,13 @@ internal sealed class TokenRefresher(
                 return answeredMeanwhile;
             }
 
-            var result = await tokenClient.RefreshAsync(AgilePlannerEndpoints.ForBackchannel(options.TokenEndpoint, context)!, options, refreshToken, cancellationToken);
+            var (provider, _) = await resolver.ResolveAsync(options, context, cancellationToken);
+            if (AgilePlannerEndpoints.ForBackchannel(provider?.TokenEndpoint, context) is not { } tokenEndpoint)
+            {
+                // The metadata cannot be read now: the session is kept, and the next request tries again.
+                return TokenResult.Failed(TokenFailure.Unreachable);
+            }
+            var result = await tokenClient.RefreshAsync(tokenEndpoint, options, refreshToken, cancellationToken);
             if (result.Succeeded || result.ConnectionRefused)
             {
                 await RememberAsync(key, result, cancellationToken);

@@ -123,7 +123,9 @@ public static class AgilePlannerClientExtensions
         options.RevocationEndpoint = settings.RevocationEndpoint;
         options.Issuer = settings.Issuer;
         options.ApiBaseUrl = settings.ApiBaseUrl;
-        if (SandboxHostingExtensions.IsEnabled(configuration))
+        options.PushedAuthorization = settings.PushedAuthorizationMode ?? AgilePlannerPushedAuthorization.IfAvailable;
+        // An issuer of its own is a provider found by its metadata: nothing of the sandbox is assumed then.
+        if (SandboxHostingExtensions.IsEnabled(configuration) && string.IsNullOrWhiteSpace(settings.Issuer))
         {
             UseSandboxForWhatIsUnset(options);
         }

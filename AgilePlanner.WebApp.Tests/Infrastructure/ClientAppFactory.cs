@@ -39,6 +39,7 @@ public sealed class ClientAppFactory : AgilePlannerAppFactory
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddHttpClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(Provider));
+            services.AddHttpClient(AgilePlannerAuthenticationDefaults.MetadataHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(Provider));
             services.AddHttpClient(AgilePlannerApiClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new NonDisposingHandler(Provider));
         });
     }

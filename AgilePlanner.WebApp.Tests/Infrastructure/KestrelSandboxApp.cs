@@ -47,7 +47,7 @@ public sealed class KestrelSandboxApp : AgilePlannerAppFactory
         builder.UseStaticWebAssets();
         builder.ConfigureTestServices(services =>
         {
-            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerAuthenticationDefaults.MetadataHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
                 services.AddHttpClient(name).AddHttpMessageHandler(() => Wire.Tap());
             }

@@ -32,6 +32,37 @@ public sealed class ProviderDouble : HttpMessageHandler
     /// <summary>Answers <c>POST /oauth/revoke</c>; null means a revocation is unexpected.</summary>
     public Func<RecordedRequest, HttpResponseMessage>? Revoke { get; set; }
 
+    /// <summary>Answers <c>GET</c> of any path with <c>/.well-known/</c> in it (the metadata, RFC 8414); null means unexpected.</summary>
+    public Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>? Metadata { get; set; }
+
+    /// <summary>Answers <c>POST /oauth/par</c> (RFC 9126); null means a push is unexpected.</summary>
+    public Func<RecordedRequest, HttpResponseMessage>? Push { get; set; }
+
+    public IReadOnlyList<RecordedRequest> MetadataRequests => _requests.Where(r => r.Uri.AbsolutePath.Contains("/.well-known/", StringComparison.Ordinal)).ToList();
+
+    public IReadOnlyList<RecordedRequest> PushRequests => _requests.Where(r => r.Uri.AbsolutePath == "/oauth/par").ToList();
+
+    /// <summary>The metadata of an issuer as this double serves it: its endpoints, S256, RFC 9207 iss.</summary>
+    public static Dictionary<string, object?> MetadataOf(string issuer = Issuer) => new()
+    {
+        ["issuer"] = issuer,
+        ["authorization_endpoint"] = AuthorizationEndpoint,
+        ["token_endpoint"] = TokenEndpoint,
+        ["revocation_endpoint"] = RevocationEndpoint,
+        ["code_challenge_methods_supported"] = new[] { "S256" },
+        ["authorization_response_iss_parameter_supported"] = true,
+        ["response_types_supported"] = new[] { "code" },
+    };
+
+    /// <summary>Serves <paramref name="metadata"/> at exactly <paramref name="path"/>; any other well-known path answers 404.</summary>
+    public ProviderDouble ServingMetadata(IDictionary<string, object?> metadata, string path = "/.well-known/oauth-authorization-server")
+    {
+        Metadata = (request, _) => Task.FromResult(request.Uri.AbsolutePath == path
+            ? Json(HttpStatusCode.OK, metadata)
+            : new HttpResponseMessage(HttpStatusCode.NotFound));
+        return this;
+    }
+
     /// <summary>Answers API calls by path relative to the API base (<c>me</c>, <c>projects</c>...); null means unexpected.</summary>
     public Func<RecordedRequest, string, HttpResponseMessage?>? Api { get; set; }
 
@@ -103,6 +134,14 @@ public sealed class ProviderDouble : HttpMessageHandler
             else if (uri.AbsolutePath == "/oauth/revoke" && request.Method == HttpMethod.Post && Revoke is not null)
             {
                 response = Revoke(recorded);
+            }
+            else if (uri.AbsolutePath.Contains("/.well-known/", StringComparison.Ordinal) && request.Method == HttpMethod.Get && Metadata is not null)
+            {
+                response = await Metadata(recorded, cancellationToken);
+            }
+            else if (uri.AbsolutePath == "/oauth/par" && request.Method == HttpMethod.Post && Push is not null)
+            {
+                response = Push(recorded);
             }
             else if (uri.AbsolutePath.StartsWith("/api/v1/", StringComparison.Ordinal) && Api is not null)
             {

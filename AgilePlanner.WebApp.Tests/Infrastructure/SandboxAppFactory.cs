@@ -22,7 +22,7 @@ public sealed class SandboxAppFactory : AgilePlannerAppFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerApiClient.HttpClientName })
+            foreach (var name in new[] { AgilePlannerAuthenticationDefaults.BackchannelHttpClientName, AgilePlannerAuthenticationDefaults.MetadataHttpClientName, AgilePlannerApiClient.HttpClientName })
             {
                 services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Wire.Tap(Server.CreateHandler()));
             }

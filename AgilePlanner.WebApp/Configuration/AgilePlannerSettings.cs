@@ -1,3 +1,5 @@
+using AgilePlanner.AspNetCore;
+
 namespace AgilePlanner.WebApp.Configuration;
 
 /// <summary>
@@ -18,8 +20,14 @@ public sealed class AgilePlannerSettings
 
     public string? RevocationEndpoint { get; set; }
 
-    /// <summary>When set, the <c>iss</c> of every authorization response must equal it (RFC 9207).</summary>
+    /// <summary>
+    /// The provider's issuer. With the endpoints left empty the app reads them from its metadata (RFC 8414); the <c>iss</c> of
+    /// authorization responses must equal it (RFC 9207).
+    /// </summary>
     public string? Issuer { get; set; }
+
+    /// <summary><c>IfAvailable</c> (pushed when the provider offers it, RFC 9126), <c>Require</c> or <c>Disable</c>.</summary>
+    public string PushedAuthorization { get; set; } = nameof(AgilePlannerPushedAuthorization.IfAvailable);
 
     public string? ApiBaseUrl { get; set; }
 
@@ -35,6 +43,12 @@ public sealed class AgilePlannerSettings
     /// the API's own <c>Cache-Control</c> can make it shorter). Zero asks every time.
     /// </summary>
     public TimeSpan ApiCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><see cref="PushedAuthorization"/> as the package's value; null when it names none.</summary>
+    public AgilePlannerPushedAuthorization? PushedAuthorizationMode =>
+        Enum.GetNames<AgilePlannerPushedAuthorization>().FirstOrDefault(n => string.Equals(n, PushedAuthorization?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Enum.Parse<AgilePlannerPushedAuthorization>(name)
+            : null;
 
     public IReadOnlyList<string> ScopeList =>
         Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

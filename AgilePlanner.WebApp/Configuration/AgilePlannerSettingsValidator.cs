@@ -19,8 +19,10 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         Registration(settings.ClientId, "ClientId", "the client id", failures);
         Registration(settings.ClientSecret, "ClientSecret", "the client secret", failures);
 
-        Endpoint(settings.AuthorizationEndpoint, "AuthorizationEndpoint", required: !sandbox, failures);
-        Endpoint(settings.TokenEndpoint, "TokenEndpoint", required: !sandbox, failures);
+        // The issuer alone is enough: the endpoints come from its metadata.
+        var discovered = !string.IsNullOrWhiteSpace(settings.Issuer);
+        Endpoint(settings.AuthorizationEndpoint, "AuthorizationEndpoint", required: !sandbox && !discovered, failures);
+        Endpoint(settings.TokenEndpoint, "TokenEndpoint", required: !sandbox && !discovered, failures);
         Endpoint(settings.ApiBaseUrl, "ApiBaseUrl", required: !sandbox, failures);
         Endpoint(settings.RevocationEndpoint, "RevocationEndpoint", required: false, failures);
         Endpoint(settings.Issuer, "Issuer", required: false, failures);
@@ -33,6 +35,11 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         if (settings.ScopeList.Count == 0 || settings.ScopeList.Any(s => !AgilePlanner.Api.AgilePlannerScopes.IsValid(s)))
         {
             failures.Add("AgilePlanner:Scopes must be one or more space-separated scope names, such as 'read' or 'read write'.");
+        }
+
+        if (settings.PushedAuthorizationMode is null)
+        {
+            failures.Add($"AgilePlanner:PushedAuthorization must be IfAvailable, Require or Disable (it is '{settings.PushedAuthorization}').");
         }
 
         if (settings.ApiCacheDuration < TimeSpan.Zero || settings.ApiCacheDuration > TimeSpan.FromMinutes(10))
@@ -60,7 +67,7 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         {
             if (required)
             {
-                failures.Add($"AgilePlanner:{key} is missing: it is required when Sandbox:Enabled is false. {Where} (AgilePlanner__{key}).");
+                failures.Add($"AgilePlanner:{key} is missing: it is required when Sandbox:Enabled is false and AgilePlanner:Issuer is not set. {Where} (AgilePlanner__{key}).");
             }
             return;
         }

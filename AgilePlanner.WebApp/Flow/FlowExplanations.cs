@@ -38,6 +38,14 @@ public static class FlowExplanations
         FlowStepKind.Revocation =>
             "On Disconnect the app asked Agile Planner to revoke its token (RFC 7009), so the token stops working " +
             "everywhere, not just in this browser. The endpoint answers 200 whatever the token's state.",
+        FlowStepKind.PushedAuthorization =>
+            "Pushing the authorization request (RFC 9126). Before sending your browser anywhere, the app's server posted " +
+            "the whole authorization request (client id, callback URL, scopes, state, PKCE challenge) straight to Agile " +
+            "Planner, proving who it is with its client secret. Agile Planner kept it and answered with a request_uri, a " +
+            "one-time reference that expires within seconds or minutes. This is safer: the request's parameters never " +
+            "travel in the browser's address bar, history or logs, where they could be read or changed; Agile Planner " +
+            "knows the request came from the real app before showing you any page; and a stolen request_uri is useless " +
+            "once used or expired.",
         FlowStepKind.Failure =>
             "Something went wrong here. The app stopped the flow and showed you a page saying so; the details below are " +
             "what it knew at that point.",
@@ -68,6 +76,8 @@ public static class FlowExplanations
         "token_type_hint" => "Tells the revocation endpoint which kind of token it is, to find it faster.",
         "token_type" => "Bearer: whoever presents the token gets access, so it must only travel over the back channel.",
         "expires_in" => "Seconds until the access token expires; the app refreshes it before then.",
+        "request_uri" => "The reference Agile Planner gave for the pushed request (RFC 9126): the authorize URL carries it instead of the parameters. Usable once, and only by this app.",
+        "request_expires_in" => "Seconds the request_uri stays usable; the browser must reach the authorize page before then.",
         _ => "An extra parameter.",
     };
 

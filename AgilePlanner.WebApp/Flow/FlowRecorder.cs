@@ -26,6 +26,7 @@ public sealed partial class FlowRecorder(
     private const int IdBytes = 32;
     private static readonly object CurrentIdKey = new();
     private static readonly object PendingCallbackKey = new();
+    private static readonly object PendingPushKey = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Steps of one record come from concurrent requests of the same browser; a lock per stripe keeps appends whole.
@@ -54,6 +55,16 @@ public sealed partial class FlowRecorder(
 
     /// <summary>True when this browser holds a record id (it may have expired since) or a callback waits to start one.</summary>
     public bool HasRecord(HttpContext context) => context.Items.ContainsKey(PendingCallbackKey) || CurrentId(context) is not null;
+
+    /// <summary>
+    /// Holds a pushed authorization request (RFC 9126) until the authorize redirect starts the record it belongs to: the push
+    /// is made before that redirect, when this browser may hold no record yet, or the previous sign-in's.
+    /// </summary>
+    public void DeferPush(HttpContext context, FlowStep push) => context.Items[PendingPushKey] = push;
+
+    /// <summary>The push held by <see cref="DeferPush"/>, taken once.</summary>
+    public FlowStep? TakePush(HttpContext context) =>
+        context.Items.Remove(PendingPushKey, out var pending) ? pending as FlowStep : null;
 
     /// <summary>
     /// Holds the callback step until the request has passed the app's forwarded-headers step (which decides whether

@@ -15,7 +15,7 @@ public sealed partial class FlowRecordingHandler(
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var context = httpContextAccessor.HttpContext;
-        if (context is null || !recorder.HasRecord(context))
+        if (context is null || (!recorder.HasRecord(context) && !await IsPushAsync(request, cancellationToken)))
         {
             return await base.SendAsync(request, cancellationToken);
         }
@@ -52,6 +52,13 @@ public sealed partial class FlowRecordingHandler(
         var received = await FlowSteps.CaptureResponseAsync(response, options, secrets, cancellationToken);
         // A 304 answers a revalidation by ETag: the cached answer is still good, nothing failed.
         var failed = !response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotModified;
+        if (kind == FlowStepKind.PushedAuthorization)
+        {
+            // Recorded with the authorize redirect that follows, as the first step of the new record.
+            recorder.DeferPush(context, FlowSteps.Push(sent, received, at, duration, failed));
+            return response;
+        }
+
         FlowStep[] steps = kind == FlowStepKind.TokenRequest
             ?
             [
@@ -72,6 +79,18 @@ public sealed partial class FlowRecordingHandler(
         return response;
     }
 
+    /// <summary>Whether a request is a pushed authorization request: a form with the authorize parameters and no grant type.</summary>
+    private static async Task<bool> IsPushAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Method != HttpMethod.Post || request.Content?.Headers.ContentType?.MediaType != "application/x-www-form-urlencoded")
+        {
+            return false;
+        }
+        await request.Content.LoadIntoBufferAsync(cancellationToken);
+        var names = Masking.Pairs(await request.Content.ReadAsStringAsync(cancellationToken)).Select(p => p.Key).ToList();
+        return names.Contains("response_type") && !names.Contains("grant_type");
+    }
+
     private static FlowStepKind Classify(FlowHttpMessage sent)
     {
         var grantType = sent.Form.FirstOrDefault(f => f.Name == "grant_type")?.Value;
@@ -81,6 +100,8 @@ public sealed partial class FlowRecordingHandler(
             not null => FlowStepKind.TokenRequest,
             // RFC 7009: a revocation request carries the token and no grant type.
             null when sent.Form.Any(f => f.Name == "token") => FlowStepKind.Revocation,
+            // RFC 9126: a pushed authorization request carries the authorize parameters.
+            null when sent.Form.Any(f => f.Name == "response_type") => FlowStepKind.PushedAuthorization,
             _ => FlowStepKind.ApiCall,
         };
     }
@@ -90,6 +111,7 @@ public sealed partial class FlowRecordingHandler(
         FlowStepKind.TokenRequest => "Token request: the app's server posts the code",
         FlowStepKind.Refresh => "Refresh: a new access token for a refresh token",
         FlowStepKind.Revocation => "Revocation: the app gives its token back",
+        FlowStepKind.PushedAuthorization => FlowSteps.PushTitle,
         _ => "API call with the access token",
     };
 

@@ -17,10 +17,18 @@ public sealed partial class FlowRecordingOAuthEvents(
 {
     public override async Task RedirectToAuthorizationEndpoint(RedirectContext<OAuthOptions> context)
     {
-        await SafelyAsync(() =>
+        await SafelyAsync(async () =>
         {
             var step = FlowSteps.Authorize(context.RedirectUri, context.Properties, time.GetUtcNow(), recorder.Options);
-            return recorder.StartAsync(context.HttpContext, step, FlowSteps.CodeChallengeOf(context.RedirectUri));
+            if (recorder.TakePush(context.HttpContext) is { } push)
+            {
+                // RFC 9126: the parameters went in the push before; the browser carries only their reference.
+                step.Notes.Add("Only client_id and request_uri travel in this URL: the request itself was pushed in the step before, over the back channel.");
+                await recorder.StartAsync(context.HttpContext, push, FlowSteps.CodeChallengeOf(push));
+                await recorder.AppendAsync(context.HttpContext, [step]);
+                return;
+            }
+            await recorder.StartAsync(context.HttpContext, step, FlowSteps.CodeChallengeOf(context.RedirectUri));
         });
         await Inner(context.Scheme.Name).RedirectToAuthorizationEndpoint(context);
     }

@@ -10,4 +10,5 @@ public enum FlowStepKind
     Refresh,
     Revocation,
     Failure,
+    PushedAuthorization,
 }

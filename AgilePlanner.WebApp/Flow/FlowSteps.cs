@@ -34,6 +34,68 @@ public static class FlowSteps
         return step;
     }
 
+    public const string PushTitle = "Pushed authorization request: the app's server posts the request to Agile Planner";
+
+    /// <summary>
+    /// RFC 9126: the authorization request posted on the back channel (client authenticated, secrets masked), and the
+    /// <c>request_uri</c> and <c>expires_in</c> it was answered with.
+    /// </summary>
+    public static FlowStep Push(FlowHttpMessage sent, FlowHttpMessage received, DateTimeOffset at, double durationMs, bool failed)
+    {
+        // The pushed form carries what an authorize URL carries (state included): masked as the redirect's parameters are.
+        if (sent.Body is { } pushedBody)
+        {
+            sent.Body = Masking.MaskFormEncoded(pushedBody, Masking.RedirectSecretNames);
+        }
+        foreach (var field in sent.Form.Where(f => Masking.RedirectSecretNames.Contains(f.Name)))
+        {
+            field.Value = Masking.Mask(field.Value);
+        }
+        var step = new FlowStep
+        {
+            Kind = FlowStepKind.PushedAuthorization,
+            Title = PushTitle,
+            At = at,
+            DurationMs = durationMs,
+            Request = sent,
+            Response = received,
+            Failed = failed,
+        };
+        string? requestUri = null;
+        int? expiresIn = null;
+        if (!failed && received.BodyIsJson && received.Body is { } body)
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(body);
+                if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object)
+                {
+                    requestUri = json.RootElement.TryGetProperty("request_uri", out var uri) && uri.ValueKind == System.Text.Json.JsonValueKind.String ? uri.GetString() : null;
+                    expiresIn = json.RootElement.TryGetProperty("expires_in", out var expires) && expires.TryGetInt32(out var seconds) ? seconds : null;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Shown as the body it is.
+            }
+        }
+        step.Outcome = requestUri is not null
+            ? $"Agile Planner kept the request and answered request_uri={Cut(requestUri, 200).Text}, usable once for expires_in={expiresIn?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} s. The browser's authorize URL carries only client_id and this request_uri."
+            : "Agile Planner did not accept the pushed request, so the browser was not sent anywhere.";
+        if (requestUri is not null)
+        {
+            step.Parameters =
+            [
+                new FlowParameter { Name = "request_uri", Value = Cut(requestUri, 200).Text, Explanation = FlowExplanations.ForParameter("request_uri") },
+                new FlowParameter { Name = "expires_in", Value = expiresIn?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?", Explanation = FlowExplanations.ForParameter("request_expires_in") },
+            ];
+        }
+        return step;
+    }
+
+    /// <summary>The code_challenge of a pushed request's form, if it had one.</summary>
+    public static string? CodeChallengeOf(FlowStep push) => push.Request?.Form.FirstOrDefault(f => f.Name == "code_challenge")?.Value;
+
     /// <summary>The code_challenge of an authorize URL, if it has one.</summary>
     public static string? CodeChallengeOf(string authorizeUrl)
     {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using AgilePlanner.AspNetCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AgilePlanner.WebApp.Hosting;
@@ -7,16 +8,33 @@ namespace AgilePlanner.WebApp.Hosting;
 /// The provider's token endpoint (<c>AgilePlanner:TokenEndpoint</c>) answers at all within 2 s: any HTTP status will do,
 /// since a GET without parameters is refused by design. With the endpoint left empty the provider is the sandbox in this process.
 /// </summary>
-public sealed class ProviderHealthCheck(IHttpClientFactory clients, IConfiguration configuration) : IHealthCheck
+public sealed class ProviderHealthCheck(IHttpClientFactory clients, IConfiguration configuration, AgilePlannerMetadataStatus metadata) : IHealthCheck
 {
     /// <summary>The back-channel client of the probe, routable to a test server.</summary>
     public const string HttpClientName = "AgilePlanner.Readiness";
 
     public const string TokenEndpointKey = "AgilePlanner:TokenEndpoint";
 
+    public const string IssuerKey = "AgilePlanner:Issuer";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var configured = configuration[TokenEndpointKey];
+        var issuer = configuration[IssuerKey];
+        if (string.IsNullOrWhiteSpace(configured) && !string.IsNullOrWhiteSpace(issuer) && !issuer.StartsWith('/'))
+        {
+            // Found by its issuer: ready when its metadata can be read and used.
+            try
+            {
+                return await metadata.ProblemAsync(cancellationToken: cancellationToken) is { } problem
+                    ? HealthCheckResult.Unhealthy($"{IssuerKey}: {problem}")
+                    : HealthCheckResult.Healthy($"metadata of {issuer} read");
+            }
+            catch (OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy($"{IssuerKey}: the metadata did not answer within {HealthEndpoints.ProviderTimeout.TotalSeconds:0} s");
+            }
+        }
         if (string.IsNullOrWhiteSpace(configured))
         {
             return configuration.GetValue("Sandbox:Enabled", defaultValue: true)
