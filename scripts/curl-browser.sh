@@ -50,3 +50,31 @@ expect_page() {
 served_by() {
   tr -d '\r' <"$work/headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p' >>"$work/served-by"
 }
+
+# Connect, the sandbox's sign-in with the demo account, Allow, back through /callback: the account page with the demo user.
+connect_demo() {
+  request GET "$base/connect"
+  expect_page 'type="password"'
+  submit --has password --fill email=demo@agileplanner.test --fill password=agile-demo
+  expect_page 'Allow'
+  submit --button Allow
+  grep -q '/callback?' "$work/visited" || fail "the provider did not redirect to /callback"
+  [[ "$url" == "$base/account"* ]] || fail "expected to land on /account, landed on $url"
+  expect_page 'Ada Lovelace'
+}
+
+# Until both instances behind the balancer at $base answer /readyz (X-Served-By names each), or $1 seconds; then the
+# caller's show_logs and a failure.
+wait_ready() {
+  : >"$work/ready-by"
+  for _ in $(seq 1 "$1"); do
+    if curl -fsS -m 3 -D "$work/ready-headers" -o /dev/null "$base/readyz" 2>/dev/null; then
+      tr -d '\r' <"$work/ready-headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p' >>"$work/ready-by"
+      [ "$(sort -u "$work/ready-by" | wc -l)" -ge 2 ] && return 0
+    fi
+    instances_alive || break
+    sleep 1
+  done
+  show_logs
+  fail "both instances were not ready behind $base within $1 s, or one stopped"
+}

@@ -63,6 +63,8 @@ start_instance() {
   pids+=($!)
 }
 instance_pids=()
+show_logs() { for log in "$work"/app*.log "$work"/haproxy.log; do echo "--- $log" >&2; tail -n 15 "$log" >&2; done; }
+instances_alive() { for pid in "${instance_pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done; }
 step "two instances on 127.0.0.1:${app_ports[0]} and 127.0.0.1:${app_ports[1]}"
 start_instance 0
 start_instance 1
@@ -75,20 +77,7 @@ sed -e "s/^  bind :8080$/  bind 127.0.0.1:$balancer_port/" \
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 
-wait_ready() {
-  : >"$work/ready-by"
-  for _ in $(seq 1 120); do
-    if curl -fsS -m 3 -D "$work/ready-headers" -o /dev/null "$base/readyz" 2>/dev/null; then
-      tr -d '\r' <"$work/ready-headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p' >>"$work/ready-by"
-      [ "$(sort -u "$work/ready-by" | wc -l)" -ge 2 ] && return 0
-    fi
-    for pid in "${instance_pids[@]}"; do kill -0 "$pid" 2>/dev/null || break 2; done
-    sleep 1
-  done
-  for log in "$work"/app*.log "$work"/haproxy.log; do echo "--- $log" >&2; tail -n 15 "$log" >&2; done
-  fail "both instances were not ready behind $base within 120 s, or one stopped"
-}
-wait_ready
+wait_ready 120
 
 if [ "${1:-}" != "--check" ]; then
   echo
@@ -98,20 +87,14 @@ if [ "${1:-}" != "--check" ]; then
 fi
 
 step "Connect, sign in as the demo account, Allow, back on the account page"
-request GET "$base/connect"
-expect_page 'type="password"'
-submit --has password --fill email=demo@agileplanner.test --fill password=agile-demo
-expect_page 'Allow'
-submit --button Allow
-[[ "$url" == "$base/account"* ]] || fail "expected to land on /account, landed on $url"
-expect_page 'Ada Lovelace'
+connect_demo
 for _ in 1 2 3 4; do request GET "$base/projects"; expect_page 'Projects'; done
 instances=$(sort -u "$work/served-by" | tr '\n' ' ')
 [ "$(sort -u "$work/served-by" | wc -l)" -ge 2 ] || fail "one instance answered the whole flow ($instances)"
 
 step "restart both instances"
 for i in 0 1; do kill "${instance_pids[$i]}"; wait "${instance_pids[$i]}" 2>/dev/null || true; start_instance "$i"; done
-wait_ready
+wait_ready 120
 request GET "$base/account"
 [[ "$url" == "$base/account" ]] || fail "the session did not survive the restart: redirected to $url"
 expect_page 'Ada Lovelace'
