@@ -23,9 +23,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             ["grant_type"] = "authorization_code",
             ["code"] = code,
             ["redirect_uri"] = redirectUri,
-            ["client_id"] = options.ClientId,
-            ["client_secret"] = options.ClientSecret,
-        };
+        }.WithClient(options);
         if (codeVerifier is not null)
         {
             form[Microsoft.AspNetCore.Authentication.OAuth.OAuthConstants.CodeVerifierKey] = codeVerifier;
@@ -39,9 +37,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
-            ["client_id"] = options.ClientId,
-            ["client_secret"] = options.ClientSecret,
-        };
+        }.WithClient(options);
         return RequestTokensAsync(tokenEndpoint, options, "refresh_token", form, cancellationToken);
     }
 
@@ -53,9 +49,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["token"] = token,
             ["token_type_hint"] = tokenTypeHint,
-            ["client_id"] = options.ClientId,
-            ["client_secret"] = options.ClientSecret,
-        };
+        }.WithClient(options);
         using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -79,9 +73,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
     public async Task<PushResult> PushAsync(
         string endpoint, AgilePlannerAuthenticationOptions options, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
-        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        form["client_id"] = options.ClientId;
-        form["client_secret"] = options.ClientSecret;
+        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal).WithClient(options);
         var result = await PostAsync(endpoint, options, form, cancellationToken);
         PushResult push;
         if (result.Failure is { } failure)
