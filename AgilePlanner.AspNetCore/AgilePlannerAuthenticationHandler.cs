@@ -275,7 +275,12 @@ public sealed class AgilePlannerAuthenticationHandler : OAuthHandler<AgilePlanne
         var granted = tokens.Response?.RootElement.GetProperty("scope").GetString() ?? string.Empty;
         if (Options.SaveTokens)
         {
-            properties.StoreTokens([.. properties.GetTokens().Where(t => t.Name != SessionTokenNames.Scope), new AuthenticationToken { Name = SessionTokenNames.Scope, Value = granted }]);
+            List<AuthenticationToken> saved = [.. properties.GetTokens().Where(t => t.Name != SessionTokenNames.Scope), new AuthenticationToken { Name = SessionTokenNames.Scope, Value = granted }];
+            if (long.TryParse(tokens.ExpiresIn, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                saved.Add(SessionTokenNames.RefreshAtToken(TimeProvider.GetUtcNow(), seconds));
+            }
+            properties.StoreTokens(saved);
         }
 
         using var user = await ReadUserAsync(tokens.AccessToken!);

@@ -70,9 +70,12 @@ public sealed class AgilePlannerSession
         var properties = result.Properties;
         var expired = _time.GetUtcNow().ToString("o", CultureInfo.InvariantCulture);
         // A provider that sent no expires_in left no expiry to change: one is added.
-        if (!properties.UpdateTokenValue(SessionTokenNames.ExpiresAt, expired))
+        foreach (var name in (ReadOnlySpan<string>)[SessionTokenNames.ExpiresAt, SessionTokenNames.RefreshAt])
         {
-            properties.StoreTokens([.. properties.GetTokens(), new AuthenticationToken { Name = SessionTokenNames.ExpiresAt, Value = expired }]);
+            if (!properties.UpdateTokenValue(name, expired))
+            {
+                properties.StoreTokens([.. properties.GetTokens(), new AuthenticationToken { Name = name, Value = expired }]);
+            }
         }
         await RenewAsync(result.Principal, properties);
         return true;

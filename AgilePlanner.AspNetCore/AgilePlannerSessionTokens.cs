@@ -17,4 +17,10 @@ public sealed record AgilePlannerSessionTokens(string AccessToken, string? Refre
     /// <param name="now">The current time.</param>
     /// <returns>True when it expires within the margin, or has expired.</returns>
     public bool ExpiresWithin(TimeSpan margin, DateTimeOffset now) => ExpiresAt is { } expires && expires - now <= margin;
+
+    /// <summary>When the access token is refreshed ahead of its expiry (<see cref="SessionTokenNames.RefreshMargin"/>); null without an expiry.</summary>
+    internal DateTimeOffset? RefreshAt { get; init; }
+
+    /// <summary>Whether the access token is due for a refresh at <paramref name="now"/>.</summary>
+    internal bool DueForRefresh(DateTimeOffset now) => RefreshAt is { } due && due <= now;
 }

@@ -5,13 +5,11 @@ namespace AgilePlanner.AspNetCore;
 
 /// <summary>
 /// The API client's tokens in an ASP.NET Core app: the signed-in user's, from <see cref="AgilePlannerSession"/>. Refreshed shortly
-/// before they expire and once after a 401 (never twice in one request), the rotated tokens written back to the session.
+/// before they expire (a tenth of their lifetime, at most a minute) and once after a 401 (never twice in one request), the rotated tokens written back to the session.
 /// </summary>
 internal sealed class SessionTokenSource(AgilePlannerSession session, TokenRefresher refresher, TimeProvider time, IHttpContextAccessor httpContextAccessor)
     : IAgilePlannerTokenSource
 {
-    private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(60);
-
     /// <summary>The access token this request obtained by a refresh: a 401 for it is not refreshed again.</summary>
     private static readonly object RefreshedKey = new();
 
@@ -27,7 +25,7 @@ internal sealed class SessionTokenSource(AgilePlannerSession session, TokenRefre
         }
 
         var now = time.GetUtcNow();
-        if (tokens.RefreshToken is not null && tokens.ExpiresWithin(RefreshMargin, now))
+        if (tokens.RefreshToken is not null && tokens.DueForRefresh(now))
         {
             tokens = await RefreshAsync(tokens, stillUsable: !tokens.ExpiresWithin(TimeSpan.Zero, now), cancellationToken);
         }

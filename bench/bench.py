@@ -21,6 +21,7 @@ from apps import HOST, App
 from browser import BROWSER_ACCEPT_ENCODING, Browser, parse_page
 from flows import FlowError, obtain_token, sign_in
 from loadgen import Series, wrk
+import scale
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(BENCH, "out")
@@ -45,6 +46,10 @@ class Settings:
         self.sessions = number("BENCH_SESSIONS", 64)
         self.cold_starts = number("BENCH_COLD_STARTS", 5)
         self.signins = number("BENCH_SIGNINS", 10)
+        # Issue 16: the two-instance topology's figures (BENCH_SCALE=0 leaves them out).
+        self.scale = os.environ.get("BENCH_SCALE", "1") != "0"
+        self.race_seconds = number("BENCH_RACE_SECONDS", 60)
+        self.race_sessions = number("BENCH_RACE_SESSIONS", 64)
         self.started = float(os.environ.get("BENCH_STARTED", time.time()))
 
     def to_json(self):
@@ -470,6 +475,135 @@ class Bench:
         self.results.target(f"{figure['sessions']} sessions: memory growth", figure["growth_ratio"], 1.10,
                             figure["growth_ratio"] <= 1.10, "x")
 
+    # Issue 16: two instances behind the balancer, and the page without its cache ----------------------
+
+    def scale_figures(self):
+        if not self.settings.scale:
+            return
+        if self.session is None or self.token is None:
+            self.results.missing["scale"] = "needs signed-in pages (see session)"
+            return
+        print("16. /projects/{id} with AgilePlanner:ApiCacheDuration=00:00:00 against the API calls it makes", flush=True)
+        self.results.attempt("project page without its cache", self._uncached_project)
+        absent = scale.missing_servers()
+        if absent:
+            self.results.missing["two instances behind the balancer"] = f"missing {absent} (apt-get install {absent})"
+            return
+        print("16. two instances behind HAProxy on Redis and PostgreSQL against this one in memory (c=32)", flush=True)
+        self.results.attempt("two instances behind the balancer", self._balanced_pages)
+        print(f"16. refresh race load: {self.settings.race_sessions} sessions, 15 s access tokens, "
+              f"{self.settings.race_seconds} s through the balancer", flush=True)
+        self.results.attempt("refresh race load", self._race_load)
+
+    def _uncached_project(self):
+        app = App("web app, no API cache", os.path.join(OUT, "webapp"), "AgilePlanner.WebApp.dll",
+                  [f"--DataDirectory={tempfile.mkdtemp(prefix='nocache-', dir=self.data)}", "--Sandbox:Enabled=true",
+                   "--AgilePlanner:ApiCacheDuration=00:00:00", *UNLIMITED])
+        with app:
+            app.wait_ready()
+            session = sign_in(HOST, app.port)
+            token = obtain_token(HOST, app.port)
+            web = f"http://{HOST}:{app.port}"
+            page = (web + self.project_page, [f"Cookie: {session.cookie_header}", f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"])
+            # The page's own calls, as it makes them: the project, its iterations, the current iteration's stories.
+            calls = [f"{API}/projects/{self.project_id}", f"{API}/projects/{self.project_id}/iterations?limit=100",
+                     self.stories_call]
+            bearer = [f"Authorization: Bearer {token}"]
+            verify(*page)
+            for call in calls:
+                verify(web + call, bearer)
+            figure = {"calls": calls}
+            for connections in (1, 32):
+                pages, trios = Series(f"project, no cache c={connections}"), Series(f"its calls c={connections}")
+                wrk(page[0], connections, self.settings.warmup, page[1])
+                wrk(web + calls[0], connections, self.settings.warmup, bearer, script="paths.lua", script_args=calls)
+                for _ in range(self.settings.runs):
+                    pages.add(wrk(page[0], connections, self.settings.duration, page[1]))
+                    trios.add(wrk(web + calls[0], connections, self.settings.duration, bearer, script="paths.lua",
+                                  script_args=calls))
+                # Three calls make one page's worth: the baseline is the rate of whole sets of the page's calls.
+                sets = trios.rps / len(calls)
+                value = round(ratio(pages.rps, sets), 2)
+                figure[f"c={connections}"] = {"page": pages.to_json(), "calls": trios.to_json(),
+                                              "call_sets_per_second": round(sets, 1), "ratio": value,
+                                              "failures": pages.failures + trios.failures}
+                self.results.target(f"/projects/{{id}} without cache / its API calls at {connections}", value, 0.8,
+                                    value >= 0.8)
+        self.results.figures["project_without_cache"] = figure
+
+    def _balanced_pages(self):
+        connections = 32
+        with scale.Topology(os.path.join(OUT, "webapp"), self._scale_settings()) as topology:
+            browser, project = scale.first_project(topology.port)
+            balanced = scale.local_origin(topology.port)
+            host = f"Host: localhost:{topology.port}"
+            cookie = f"Cookie: {browser.cookie_header('/account')}"
+            encoding = f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"
+            single = f"http://{HOST}:{self.webapp.port}"
+            targets = {
+                ("account", "balanced"): (balanced + "/account", [host, cookie, encoding]),
+                ("account", "single"): (single + "/account", [self.cookie_header, encoding]),
+                ("project", "balanced"): (balanced + project, [host, cookie, encoding]),
+                ("project", "single"): (single + self.project_page, [self.cookie_header, encoding]),
+            }
+            for url, headers in targets.values():
+                verify(url, headers)
+                wrk(url, connections, self.settings.warmup, headers)
+            series = {key: Series(f"{key[0]} {key[1]} c={connections}") for key in targets}
+            for _ in range(self.settings.runs):
+                for key, (url, headers) in targets.items():
+                    series[key].add(wrk(url, connections, self.settings.duration, headers))
+            figure = {"connections": connections, "instances": 2, "rss_mb": [round(r, 1) for r in topology.rss_mb()]}
+            for page in ("account", "project"):
+                value = round(ratio(series[(page, "balanced")].rps, series[(page, "single")].rps), 2)
+                figure[page] = {"balanced": series[(page, "balanced")].to_json(),
+                                "single": series[(page, "single")].to_json(), "ratio": value}
+                self.results.target(f"{page}: two instances + Redis / one in memory at {connections}", value, 0.8,
+                                    value >= 0.8)
+            figure["failures"] = sum(s.failures for s in series.values())
+        self.results.figures["balanced"] = figure
+
+    def _race_load(self):
+        lifetime = 15
+        settings = {**self._scale_settings(), "Sandbox__AccessTokenLifetime": f"00:00:{lifetime:02d}"}
+        with scale.Topology(os.path.join(OUT, "webapp"), settings) as topology:
+            started = time.perf_counter()
+            _, project = scale.first_project(topology.port)
+            load = scale.RaceLoad(topology.port, self.settings.race_sessions, ["/account", project])
+            signing = time.perf_counter() - started
+            # Every session's first token expires during the warm-up; the load then starts from refreshed tokens.
+            load.run(lifetime + 5)
+            warm = topology.rss_mb()
+            before = topology.refresh_tokens()
+            load.statuses.clear(), load.reconnects.clear(), load.served_by.clear()
+            requests = load.run(self.settings.race_seconds)
+            end = topology.rss_mb()
+            refreshes = topology.refresh_tokens() - before
+        sessions = len(load.browsers)
+        # Each session's access token expires every `lifetime` seconds (plus the margin the client refreshes
+        # ahead of expiry); one refresh each time is what the provider should see.
+        expiries = sessions * self.settings.race_seconds / lifetime
+        figure = {
+            "sessions": sessions, "seconds": self.settings.race_seconds, "access_token_seconds": lifetime,
+            "sign_in_seconds": round(signing, 1), "requests": requests, "rps": round(requests / self.settings.race_seconds, 1),
+            "statuses": dict(load.statuses), "reconnects": dict(load.reconnects), "errors": load.errors[:20],
+            "served_by": dict(load.served_by), "refreshes": refreshes, "expiries": round(expiries, 1),
+            "refreshes_per_expiry": round(refreshes / expiries, 2),
+            "rss_after_warmup_mb": [round(r, 1) for r in warm], "rss_after_load_mb": [round(r, 1) for r in end],
+            "rss_growth": [round(e / w, 3) for w, e in zip(warm, end)],
+        }
+        self.results.figures["refresh_race"] = figure
+        reconnects = sum(load.reconnects.values()) + len(load.errors)
+        self.results.target("refresh race: reconnects and errors", reconnects, 0, reconnects == 0)
+        self.results.target("refresh race: refreshes per session per expiry", figure["refreshes_per_expiry"], 1.0,
+                            figure["refreshes_per_expiry"] <= 1.0)
+        growth = max(figure["rss_growth"])
+        self.results.target("refresh race: RSS growth of each instance", growth, 1.10, growth <= 1.10, "x")
+
+    def _scale_settings(self):
+        limits = {f"Sandbox__RateLimits__{arg.split(':')[2].split('=')[0]}": "2147483647" for arg in UNLIMITED}
+        return limits
+
     # The whole run -------------------------------------------------------------------------------------
 
     def run(self):
@@ -485,6 +619,7 @@ class Bench:
             self.throughput()
             self.memory()
             self.home_memory()
+            self.scale_figures()
         except BaseException:
             for app in (self.webapp, self.template):
                 if app is not None and app.process is not None:
@@ -631,6 +766,29 @@ def print_table(results, settings, seconds):
             f"{m['rps']:.0f} req/s, {m['non_2xx_3xx']} non-2xx/3xx, {m['not_200'] + m['socket_errors']} errors",
             f"RSS {m['rss_after_warmup_mb']:.0f} -> {m['rss_after_load_mb']:.0f} MB",
             f"{m['growth_ratio']:.2f} (target <= 1.10)")
+    if "project_without_cache" in figures:
+        f = figures["project_without_cache"]
+        row("16. /projects/{id}, ApiCacheDuration=0", "", "", "")
+        for connections in (1, 32):
+            item = f.get(f"c={connections}")
+            if item:
+                row(f"   vs its 3 API calls c={connections}", f"{item['page']['rps']:>8.0f} req/s",
+                    f"{item['call_sets_per_second']:.0f} sets of calls/s", f"{item['ratio']:.2f} (target >= 0.8)")
+    if "balanced" in figures:
+        f = figures["balanced"]
+        row(f"16. 2 instances + Redis + PostgreSQL vs 1 in memory, c={f['connections']}", "", "", "")
+        for page in ("account", "project"):
+            row(f"   {NAMES[page]}", f"{f[page]['balanced']['rps']:>8.0f} req/s", f"{f[page]['single']['rps']:.0f} req/s",
+                f"{f[page]['ratio']:.2f} (target >= 0.8)")
+    if "refresh_race" in figures:
+        f = figures["refresh_race"]
+        row(f"16. refresh race, {f['sessions']} sessions, {f['seconds']}s, {f['access_token_seconds']}s tokens",
+            f"{f['rps']:.0f} req/s, {sum(f['reconnects'].values())} reconnects, {len(f['errors'])} errors",
+            f"{f['refreshes']} refreshes for {f['expiries']:.0f} expiries",
+            f"{f['refreshes_per_expiry']:.2f} (target <= 1.0)")
+        row("   RSS of each instance", " / ".join(f"{w:.0f} -> {e:.0f} MB" for w, e in
+                                                  zip(f["rss_after_warmup_mb"], f["rss_after_load_mb"])), "",
+            f"{max(f['rss_growth']):.2f} (target <= 1.10)")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
     for cells in [header] + rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())

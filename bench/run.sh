@@ -9,6 +9,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   # A smoke run for development: every figure, far fewer and shorter runs (not for reporting).
   : "${BENCH_RUNS:=3}" "${BENCH_DURATION:=1}" "${BENCH_WARMUP:=1}" "${BENCH_MEMORY_SECONDS:=6}"
   : "${BENCH_LOAD_SECONDS:=4}" "${BENCH_COLD_STARTS:=3}" "${BENCH_SIGNINS:=3}" "${BENCH_SESSIONS:=16}"
+  : "${BENCH_RACE_SECONDS:=20}" "${BENCH_RACE_SESSIONS:=8}"
   export BENCH_MODE=quick
 elif [[ -n "${1:-}" ]]; then
   echo "usage: bench/run.sh [--quick]" >&2
@@ -22,6 +23,9 @@ export BENCH_LOAD_SECONDS=${BENCH_LOAD_SECONDS:-30}     # seconds of the many-se
 export BENCH_SESSIONS=${BENCH_SESSIONS:-64}             # signed-in sessions in that load
 export BENCH_COLD_STARTS=${BENCH_COLD_STARTS:-5}        # cold starts of each app
 export BENCH_SIGNINS=${BENCH_SIGNINS:-10}               # sign-ins per run of the sign-in figure
+export BENCH_RACE_SECONDS=${BENCH_RACE_SECONDS:-60}     # seconds of the refresh race through the balancer (issue 16)
+export BENCH_RACE_SESSIONS=${BENCH_RACE_SESSIONS:-64}   # sessions in it, each with 15 s access tokens
+# BENCH_SCALE=0 leaves out the two-instance figures (they need redis-server, postgresql and haproxy, and root).
 export BENCH_MODE=${BENCH_MODE:-full}
 # BENCH_APP_ARGS: extra arguments for the web app (configuration such as --FlowInspector:MaxSteps=5).
 # Extra `dotnet publish` arguments for both apps alike, to try a build setting (e.g. -p:PublishReadyToRun=true).

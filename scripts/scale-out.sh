@@ -7,6 +7,11 @@
 #   scripts/scale-out.sh --check    walk the OAuth flow through the balancer with curl (answered by both instances),
 #                                   restart both instances, check the session survived, then stop
 #
+# The instances inherit this script's environment, so any setting can be given as a variable
+# (Sandbox__AccessTokenLifetime=00:00:15 scripts/scale-out.sh). For tools that drive the topology (bench/scale.py):
+#   SCALE_OUT_APP=DIR      run the web app already published in DIR instead of building it
+#   SCALE_OUT_STATE=FILE   once every server answers, write the addresses, ports and process ids there (key=value lines)
+#
 # Needs: redis-server, postgresql (15), haproxy (apt-get install redis-server postgresql haproxy), the .NET SDK, and root
 # (PostgreSQL runs as the postgres user).
 set -euo pipefail
@@ -35,8 +40,13 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-step "build the web app (Release)"
-dotnet publish AgilePlanner.WebApp -c Release -o "$work/app" -v q -nologo >"$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; fail "dotnet publish"; }
+if [ -n "${SCALE_OUT_APP:-}" ]; then
+  [ -f "$SCALE_OUT_APP/AgilePlanner.WebApp.dll" ] || fail "SCALE_OUT_APP=$SCALE_OUT_APP holds no published web app"
+  cp -r "$SCALE_OUT_APP" "$work/app"
+else
+  step "build the web app (Release)"
+  dotnet publish AgilePlanner.WebApp -c Release -o "$work/app" -v q -nologo >"$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; fail "dotnet publish"; }
+fi
 
 step "Redis on 127.0.0.1:$redis_port"
 mkdir -p "$work/redis"
@@ -78,6 +88,11 @@ haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 
 wait_ready 120
+
+if [ -n "${SCALE_OUT_STATE:-}" ]; then
+  printf 'base=%s\nbalancer_port=%s\nredis_port=%s\npg_port=%s\napp_pids=%s\nwork=%s\n' "$base" "$balancer_port" \
+    "$redis_port" "$pg_port" "${instance_pids[*]}" "$work" >"$SCALE_OUT_STATE.tmp" && mv "$SCALE_OUT_STATE.tmp" "$SCALE_OUT_STATE"
+fi
 
 if [ "${1:-}" != "--check" ]; then
   echo

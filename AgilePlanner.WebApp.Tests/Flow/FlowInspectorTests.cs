@@ -147,7 +147,7 @@ public sealed class FlowInspectorTests : IAsyncDisposable
         using var browser = _app.CreateBrowser();
         var landed = await ClientFlow.ConnectAsync(browser);
 
-        _app.Time.Advance(TimeSpan.FromSeconds(90));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         var account = await ClientFlow.GetPageAsync(browser, "/account");
         var disconnect = (await Html.ParseAsync(account)).QuerySelectorAll("form").OfType<IHtmlFormElement>().Single(f => f.Action.EndsWith("/disconnect", StringComparison.Ordinal));
         await browser.SubmitAsync(disconnect);

@@ -18,7 +18,8 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
         await ConnectAsync(browser);
         var firstRefreshToken = RefreshTokenIssued(1);
 
-        _app.Time.Advance(TimeSpan.FromSeconds(250));
+        // Within the last tenth of its 300 s (30 s) it is due.
+        _app.Time.Advance(TimeSpan.FromSeconds(275));
         var (response, page) = await ClientFlow.PageAsync(browser, "/account");
         Assert.Equal("Ada Lovelace", page.QuerySelector("[data-field=name]")?.TextContent);
         // Past the 30 s the account page keeps what it read, so the second visit calls the API with the new token.
@@ -36,15 +37,42 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_short_lived_token_is_used_for_most_of_its_life_and_refreshed_once_not_on_every_call()
+    {
+        Provider.IssuingTokens(expiresIn: 15).ServingApi((_, path) => path == "me" ? NotStored() : null);
+        using var browser = _app.CreateBrowser();
+        await ConnectAsync(browser);
+
+        // Every view of the account calls the API (no-store); for the first 13.5 s of the token's 15 s none refreshes.
+        for (var second = 2; second <= 12; second += 2)
+        {
+            _app.Time.Advance(TimeSpan.FromSeconds(2));
+            await ClientFlow.GetPageAsync(browser, "/account");
+        }
+        Assert.Single(Provider.TokenRequests);
+        Assert.All(Provider.ApiRequests, call => Assert.StartsWith("Bearer access-1-", call.Authorization));
+
+        _app.Time.Advance(TimeSpan.FromSeconds(2));
+        await ClientFlow.GetPageAsync(browser, "/account");
+        _app.Time.Advance(TimeSpan.FromSeconds(2));
+        await ClientFlow.GetPageAsync(browser, "/account");
+
+        Assert.Equal(2, Provider.TokenRequests.Count);
+        Assert.Equal("refresh_token", Provider.TokenRequests[1].Form["grant_type"]);
+        Assert.StartsWith("Bearer access-2-", Provider.ApiRequests[^1].Authorization);
+        Assert.StartsWith("Bearer access-2-", Provider.ApiRequests[^2].Authorization);
+    }
+
+    [Fact]
     public async Task A_rotated_refresh_token_replaces_the_spent_one()
     {
         Provider.IssuingTokens(expiresIn: 120).ServingApi();
         using var browser = _app.CreateBrowser();
         await ConnectAsync(browser);
 
-        _app.Time.Advance(TimeSpan.FromSeconds(100));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         await ClientFlow.GetPageAsync(browser, "/account");
-        _app.Time.Advance(TimeSpan.FromSeconds(100));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         await ClientFlow.GetPageAsync(browser, "/account");
 
         Assert.Equal(3, Provider.TokenRequests.Count);
@@ -58,7 +86,7 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
         using var browser = _app.CreateBrowser();
         await ConnectAsync(browser);
 
-        _app.Time.Advance(TimeSpan.FromSeconds(100));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         var pages = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => browser.GetAsync("/account", TestContext.Current.CancellationToken)));
 
         Assert.All(pages, page => Assert.Equal(HttpStatusCode.OK, page.StatusCode));
@@ -129,7 +157,7 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
         await ConnectAsync(browser);
         Provider.Token = (_, _) => Task.FromResult(ProviderDouble.Json(HttpStatusCode.BadRequest, new { error = "invalid_grant" }));
 
-        _app.Time.Advance(TimeSpan.FromSeconds(100));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         var (_, page) = await ClientFlow.PageAsync(browser, "/account");
 
         Assert.Equal("Agile Planner access was revoked", page.QuerySelector("h1")?.TextContent);
@@ -144,7 +172,7 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
         await ConnectAsync(browser);
         Provider.Token = (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
 
-        _app.Time.Advance(TimeSpan.FromSeconds(100));
+        _app.Time.Advance(TimeSpan.FromSeconds(110));
         var (response, page) = await ClientFlow.PageAsync(browser, "/account");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -224,6 +252,13 @@ public sealed class TokenLifecycleTests : IAsyncDisposable
     private static Task<HttpResponseMessage> ConnectAsync(HttpClient browser) => ClientFlow.ConnectAsync(browser, "/connect?returnUrl=%2F");
 
     private string RefreshTokenIssued(int n) => Provider.Issued[n - 1].RefreshToken;
+
+    private static HttpResponseMessage NotStored()
+    {
+        var me = ProviderDouble.Json(HttpStatusCode.OK, new { id = 1, name = "Ada Lovelace", email = "demo@agileplanner.test" });
+        me.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoStore = true };
+        return me;
+    }
 
     private static HttpResponseMessage Unauthorized() =>
         new(HttpStatusCode.Unauthorized) { Headers = { { "WWW-Authenticate", "Bearer error=\"invalid_token\"" } } };
