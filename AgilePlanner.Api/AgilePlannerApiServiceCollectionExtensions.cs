@@ -66,7 +66,8 @@ public static class AgilePlannerApiServiceCollectionExtensions
 
     /// <summary>
     /// Opts in to <see cref="AgilePlannerResponseCache"/>: the account, a project and its iterations are answered from a private
-    /// per-token cache while fresh, and revalidated by ETag after. Placed right after the bearer token, before the resilience
+    /// per-token cache while fresh, and revalidated by ETag after. The cache keeps its answers in process and in the registered
+    /// <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/> (one in memory is added when there is none). Placed right after the bearer token, before the resilience
     /// pipeline, so a fresh answer costs no call at all.
     /// </summary>
     /// <param name="builder">The builder <see cref="AddAgilePlannerApi"/> returned.</param>
@@ -80,6 +81,8 @@ public static class AgilePlannerApiServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+        // Kept in process unless the app registered a distributed cache (Redis, for several instances), which is then used.
+        builder.Services.AddDistributedMemoryCache();
         builder.Services.TryAddSingleton<AgilePlannerResponseCache>();
         builder.ConfigureAdditionalHttpMessageHandlers((handlers, provider) =>
         {

@@ -13,4 +13,7 @@ internal static partial class ApiLog
 
     [LoggerMessage(1014, LogLevel.Information, "The API refused the access token; refreshing once and retrying {Method} {Path}")]
     public static partial void RetryAfterRefresh(ILogger logger, string method, string path);
+
+    [LoggerMessage(1015, LogLevel.Warning, "The response cache's distributed store could not be reached ({Reason}); calling the API instead")]
+    public static partial void CacheUnavailable(ILogger logger, string reason);
 }

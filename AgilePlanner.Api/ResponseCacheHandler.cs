@@ -21,7 +21,7 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
             var written = await base.SendAsync(request, cancellationToken);
             if (written.IsSuccessStatusCode || written.StatusCode == HttpStatusCode.Unauthorized)
             {
-                cache.Invalidate(tokenKey);
+                await cache.InvalidateAsync(tokenKey, cancellationToken);
             }
             return written;
         }
@@ -31,13 +31,21 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
             var uncached = await base.SendAsync(request, cancellationToken);
             if (uncached.StatusCode == HttpStatusCode.Unauthorized)
             {
-                cache.Invalidate(tokenKey);
+                await cache.InvalidateAsync(tokenKey, cancellationToken);
             }
             return uncached;
         }
 
+        // Read before the call: an answer to a call that raced a write is kept under the generation the write left behind.
+        if (await cache.GenerationAsync(tokenKey, cancellationToken) is not { } generation)
+        {
+            // The shared store is unreachable: no way to know whether a kept answer is still current, so the API is asked.
+            AgilePlannerApiTelemetry.CacheResult("unavailable");
+            return await base.SendAsync(request, cancellationToken);
+        }
+
         var now = cache.Now;
-        cache.TryGet(tokenKey, address, out var cached);
+        var cached = await cache.TryGetAsync(tokenKey, generation, address, cancellationToken);
         if (cached is not null && now < cached.FreshUntil)
         {
             AgilePlannerApiTelemetry.CacheResult("hit");
@@ -53,7 +61,7 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
         if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
         {
             var revalidated = cached with { FreshUntil = now + Freshness(response) };
-            cache.Set(tokenKey, address, revalidated);
+            await cache.SetAsync(tokenKey, generation, address, revalidated, cancellationToken);
             response.Dispose();
             return revalidated.ToResponse(request);
         }
@@ -61,13 +69,13 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The token is no longer valid: nothing it cached may be served again, whatever page asks.
-            cache.Invalidate(tokenKey);
+            await cache.InvalidateAsync(tokenKey, cancellationToken);
             return response;
         }
 
         if (response.StatusCode != HttpStatusCode.OK || response.Headers.CacheControl?.NoStore == true)
         {
-            cache.Remove(tokenKey, address);
+            await cache.RemoveAsync(tokenKey, generation, address, cancellationToken);
             return response;
         }
 
@@ -75,7 +83,7 @@ internal sealed class ResponseCacheHandler(AgilePlannerResponseCache cache) : De
         var answer = new CachedAnswer(body, response.Content.Headers.ContentType, response.Headers.ETag, now + Freshness(response));
         if (answer.ETag is not null || answer.FreshUntil > now)
         {
-            cache.Set(tokenKey, address, answer);
+            await cache.SetAsync(tokenKey, generation, address, answer, cancellationToken);
         }
         response.Dispose();
         return answer.ToResponse(request);

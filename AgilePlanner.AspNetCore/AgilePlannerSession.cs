@@ -111,8 +111,12 @@ public sealed class AgilePlannerSession
 
         if (tokens is not null)
         {
-            // The session cookie may be replayed after this: what the token read must not outlive the session.
-            Context.RequestServices.GetService<AgilePlannerResponseCache>()?.Forget(tokens.AccessToken);
+            // The session cookie may be replayed after this: what the token read must not outlive the session (not cancelled with
+            // the revocation: the sign-out goes on, and so does this).
+            if (Context.RequestServices.GetService<AgilePlannerResponseCache>() is { } cache)
+            {
+                await cache.ForgetAsync(tokens.AccessToken, CancellationToken.None);
+            }
         }
         await ClearAsync();
         return outcome;

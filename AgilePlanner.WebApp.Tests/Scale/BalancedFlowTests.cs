@@ -43,10 +43,25 @@ public sealed class BalancedFlowTests(ChromiumFixture chromium)
         }
         await browser.UnpinAsync();
 
+        // An application registered in the sandbox's developer portal, and the user's tokens as they stand, before the restart.
+        var appName = $"Kept across restarts {Guid.NewGuid():N}"[..30];
+        await page.GotoAsync(new Uri(topology.Balancer.ProviderUrl, "developers/new").ToString());
+        await page.Locator("#Name").FillAsync(appName);
+        await page.Locator("#CallbackUrls").FillAsync("http://localhost:5999/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
+        await page.GotoAsync(new Uri(topology.Balancer.ProviderUrl, "developers").ToString());
+        await Expect(page.Locator(".app-name", new() { HasText = appName })).ToHaveCountAsync(1);
+        var tokensBefore = await topology.Postgres.ScalarAsync(topology.Database, "SELECT count(*) FROM \"OpenIddictTokens\"");
+        Assert.True(tokensBefore > 0);
+
         // Every instance stopped, then all started together: the same browser is still signed in at the app and at the sandbox.
         await topology.StopAllAsync();
         await topology.StartAllAsync();
         Assert.Equal(projects, await VisitAnywhereAsync(browser));
+        // The registered application is there once, and the user's tokens are the same ones: none lost, none issued again.
+        await page.GotoAsync(new Uri(topology.Balancer.ProviderUrl, "developers").ToString());
+        await Expect(page.Locator(".app-name", new() { HasText = appName })).ToHaveCountAsync(1);
+        Assert.Equal(tokensBefore, await topology.Postgres.ScalarAsync(topology.Database, "SELECT count(*) FROM \"OpenIddictTokens\""));
         await page.GotoAsync(new Uri(topology.Balancer.ProviderUrl, "account/apps").ToString());
         await Expect(page.Locator("#connected-apps")).ToContainTextAsync("Agile Planner Connect");
         Assert.Equal(1, await SandboxOnPostgreSqlTests.DemoAccountsAsync(topology));

@@ -94,6 +94,12 @@ public sealed class AppInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILL, as the kernel's OOM killer or a lost machine ends an instance: no shutdown, no lock released, no transaction
+    /// committed. Its output stays readable; <see cref="StopAsync"/> (or disposal) then only tidies up.
+    /// </summary>
+    public void Kill() => _process?.Kill();
+
     public IReadOnlyCollection<string> Output => _process?.Output ?? [];
 
     public string Tail(int lines = 40) => _process?.Tail(lines) ?? $"--- {Name} stopped";

@@ -70,6 +70,8 @@ public sealed class HaproxyBalancer : IAsyncDisposable
         {
             "global",
             "  maxconn 512",
+            // The runtime API, so a test can take an instance out of the rotation (drain) and put it back.
+            $"  stats socket {AdminSocket} level admin",
             "defaults",
             "  mode http",
             "  timeout connect 2s",
@@ -122,7 +124,32 @@ public sealed class HaproxyBalancer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes an instance out of the round robin (<c>drain</c>: pinned requests still reach it) or puts it back (<c>ready</c>),
+    /// so a test decides which instance's sandbox answers the app's back-channel calls, which carry no pin.
+    /// </summary>
+    public async Task SetStateAsync(string instance, string state)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(AdminSocket), TestContext.Current.CancellationToken);
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"set server apps/{instance} state {state}\n"), SocketFlags.None, TestContext.Current.CancellationToken);
+        var buffer = new byte[1024];
+        var answer = new System.Text.StringBuilder();
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, TestContext.Current.CancellationToken)) > 0)
+        {
+            answer.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        // HAProxy answers an accepted command with an empty line, a refused one with the reason.
+        if (answer.ToString().Trim() is { Length: > 0 } refused)
+        {
+            throw new InvalidOperationException($"HAProxy refused to set {instance} to {state}: {refused}");
+        }
+    }
+
     public string Tail() => _process?.Tail() ?? "--- haproxy stopped";
+
+    private string AdminSocket => Path.Combine(_folder.Path, "admin.sock");
 
     public async ValueTask DisposeAsync()
     {
