@@ -2,16 +2,17 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AgilePlanner.Api;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace AgilePlanner.AspNetCore;
 
 /// <summary>
 /// The back channel to the token and revocation endpoints: code exchange, refresh and RFC 7009 revocation,
-/// client authentication in the form body, over the scheme's <see cref="Microsoft.AspNetCore.Authentication.RemoteAuthenticationOptions.Backchannel"/>
+/// the client authenticated as <see cref="ClientCredentialsForm"/> says, over the scheme's <see cref="Microsoft.AspNetCore.Authentication.RemoteAuthenticationOptions.Backchannel"/>
 /// within its <c>BackchannelTimeout</c>. Never retried: a retried code exchange is a second redemption.
 /// </summary>
-internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger<AgilePlannerTokenClient> logger)
+internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpContextAccessor httpContextAccessor, ILogger<AgilePlannerTokenClient> logger)
 {
     private const int MaxResponseBytes = 64 * 1024;
 
@@ -23,7 +24,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             ["grant_type"] = "authorization_code",
             ["code"] = code,
             ["redirect_uri"] = redirectUri,
-        }.WithClient(options);
+        };
         if (codeVerifier is not null)
         {
             form[Microsoft.AspNetCore.Authentication.OAuth.OAuthConstants.CodeVerifierKey] = codeVerifier;
@@ -37,7 +38,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
-        }.WithClient(options);
+        };
         return RequestTokensAsync(tokenEndpoint, options, "refresh_token", form, cancellationToken);
     }
 
@@ -49,12 +50,12 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["token"] = token,
             ["token_type_hint"] = tokenTypeHint,
-        }.WithClient(options);
+        };
         using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, revocationEndpoint) { Content = new FormUrlEncodedContent(form) };
+            using var request = ClientCredentialsForm.Request(revocationEndpoint, form, options, Audience(options, revocationEndpoint), timeProvider);
             using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             logger.TokenRevoked(tokenTypeHint, (int)response.StatusCode);
             return response.IsSuccessStatusCode ? RevocationOutcome.Confirmed : RevocationOutcome.Refused;
@@ -73,7 +74,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
     public async Task<PushResult> PushAsync(
         string endpoint, AgilePlannerAuthenticationOptions options, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
-        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal).WithClient(options);
+        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var result = await PostAsync(endpoint, options, form, cancellationToken);
         PushResult push;
         if (result.Failure is { } failure)
@@ -138,7 +139,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
+            using var request = ClientCredentialsForm.Request(endpoint, form, options, Audience(options, endpoint), timeProvider);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var status = (int)response.StatusCode;
@@ -177,6 +178,23 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             return new Posted(null, TokenFailure.Unreachable, null, null, null);
         }
+    }
+
+    /// <summary>
+    /// The audience of a client assertion: the issuer (as the browser sees it, for a provider hosted in this app, whose issuer
+    /// follows the public address), or the endpoint itself when no issuer is configured (RFC 7523 section 3 allows both).
+    /// </summary>
+    private string Audience(AgilePlannerAuthenticationOptions options, string endpoint)
+    {
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+        {
+            return endpoint;
+        }
+        if (!AgilePlannerEndpoints.IsLocalPath(options.Issuer))
+        {
+            return options.Issuer;
+        }
+        return httpContextAccessor.HttpContext is { } context ? AgilePlannerEndpoints.ForBrowser(options.Issuer, context.Request)! : endpoint;
     }
 
     private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
