@@ -197,6 +197,10 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpCo
         return httpContextAccessor.HttpContext is { } context ? AgilePlannerEndpoints.ForBrowser(options.Issuer, context.Request)! : endpoint;
     }
 
+    /// <summary>
+    /// The answer's JSON, read through a 64 KB limit as it streams in (a longer answer is dropped at the limit, never buffered
+    /// whole); null when it is longer or not JSON.
+    /// </summary>
     private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxResponseBytes)
@@ -204,15 +208,22 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpCo
             return null;
         }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (body.Length > MaxResponseBytes)
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = new byte[MaxResponseBytes + 1];
+        var length = 0;
+        int read;
+        while (length < body.Length && (read = await stream.ReadAsync(body.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+        if (length > MaxResponseBytes)
         {
             return null;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body.AsMemory(0, length));
             return document.RootElement.Clone();
         }
         catch (JsonException)
@@ -221,7 +232,16 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpCo
         }
     }
 
-    private static TokenSet? ParseTokens(JsonElement? json)
+    /// <summary>The longest access token lifetime believed (a year): a larger <c>expires_in</c> is cut to it.</summary>
+    internal const int MaxExpiresIn = 365 * 24 * 3600;
+
+    /// <summary>
+    /// RFC 6749 section 5.1, strictly: a JSON object with a non-empty string <c>access_token</c> and a <c>token_type</c> of
+    /// Bearer in any case (RFC 6750); <c>expires_in</c> a positive whole number of seconds (a numeric string accepted, a
+    /// fraction rounded down, more than a year cut to a year; zero, negative, non-numeric refused; absent or null: unknown);
+    /// <c>refresh_token</c> and <c>scope</c> strings when present. Anything else is no answer at all.
+    /// </summary>
+    internal static TokenSet? ParseTokens(JsonElement? json)
     {
         if (json is not { ValueKind: JsonValueKind.Object } root
             || !root.TryGetProperty("access_token", out var access) || access.ValueKind != JsonValueKind.String
@@ -230,27 +250,62 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpCo
             return null;
         }
 
-        var tokenType = root.TryGetProperty("token_type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "Bearer";
-        if (!string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
+        // A key twice: which access_token or token_type would be meant is anyone's guess, so neither is.
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (root.EnumerateObject().Any(property => !names.Add(property.Name)))
+        {
+            return null;
+        }
+
+        if (!root.TryGetProperty("token_type", out var type) || type.ValueKind != JsonValueKind.String
+            || !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         int? expiresIn = null;
-        if (root.TryGetProperty("expires_in", out var expires))
+        if (root.TryGetProperty("expires_in", out var expires) && expires.ValueKind != JsonValueKind.Null)
         {
-            if (expires.ValueKind == JsonValueKind.Number && expires.TryGetInt32(out var seconds) && seconds > 0)
+            double seconds;
+            if (expires.ValueKind == JsonValueKind.Number && expires.TryGetDouble(out var number))
             {
-                expiresIn = seconds;
+                seconds = number;
             }
-            else if (expires.ValueKind == JsonValueKind.String && int.TryParse(expires.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text) && text > 0)
+            else if (expires.ValueKind == JsonValueKind.String
+                && long.TryParse(expires.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text))
             {
-                expiresIn = text;
+                seconds = text;
             }
+            else
+            {
+                return null;
+            }
+            if (!double.IsFinite(seconds) || seconds < 1)
+            {
+                return null;
+            }
+            expiresIn = (int)Math.Min(Math.Floor(seconds), MaxExpiresIn);
         }
 
-        var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        string? refresh = null;
+        if (root.TryGetProperty("refresh_token", out var r) && r.ValueKind != JsonValueKind.Null)
+        {
+            if (r.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+            refresh = r.GetString();
+        }
+
+        string? scope = null;
+        if (root.TryGetProperty("scope", out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+            scope = string.IsNullOrWhiteSpace(s.GetString()) ? null : s.GetString();
+        }
         return new TokenSet(access.GetString()!, string.IsNullOrEmpty(refresh) ? null : refresh, "Bearer", expiresIn, scope);
     }
 

@@ -75,7 +75,7 @@ public static partial class Masking
                 MaskNode(obj);
                 return obj.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             }
-            catch (Exception exception) when (exception is FormatException or JsonException)
+            catch (Exception exception) when (exception is FormatException or JsonException or ArgumentException or InvalidOperationException)
             {
                 return null;
             }
@@ -170,12 +170,13 @@ public static partial class Masking
         try
         {
             node = JsonNode.Parse(json);
+            MaskNode(node);
         }
-        catch (JsonException)
+        // A key twice is JSON a JsonObject cannot hold (ArgumentException): shown as text, masked by its pairs.
+        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
-        MaskNode(node);
         return node?.ToJsonString(PrettyJson) ?? "null";
     }
 
