@@ -44,8 +44,51 @@ public sealed class AgilePlannerAuthenticationOptions : OAuthOptions
     /// <summary>How long the provider's metadata is used before it is read again (a failed read is retried after a few seconds).</summary>
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How the client authenticates on the back channel; <see cref="AgilePlannerClientAuthentication.ClientSecretPost"/> by default.</summary>
+    public AgilePlannerClientAuthentication ClientAuthentication { get; set; } = AgilePlannerClientAuthentication.ClientSecretPost;
+
+    /// <summary>
+    /// For <see cref="AgilePlannerClientAuthentication.PrivateKeyJwt"/>: the path of the client's private key (PEM or JWK), read
+    /// once when the options are built into <see cref="ClientKey"/>. Its content is never logged or shown.
+    /// </summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>The client's private key for <see cref="AgilePlannerClientAuthentication.PrivateKeyJwt"/>; read from <see cref="ClientKeyFile"/> when not set.</summary>
+    public AgilePlannerClientKey? ClientKey { get; set; }
+
+    /// <summary>Why <see cref="ClientKeyFile"/> could not be used, found when the options were built.</summary>
+    internal string? ClientKeyProblem { get; set; }
+
     /// <inheritdoc />
     public override void Validate()
+    {
+        if (ClientAuthentication == AgilePlannerClientAuthentication.PrivateKeyJwt)
+        {
+            if (ClientKey is null)
+            {
+                throw new InvalidOperationException(ClientKeyProblem is { } problem
+                    ? $"The ClientKeyFile cannot be used: {problem}."
+                    : "ClientAuthentication is private_key_jwt: set ClientKeyFile to the client's private key (PEM or JWK).");
+            }
+            // No secret is sent with a key: the base class's check for one is satisfied for its own sake only.
+            if (string.IsNullOrEmpty(ClientSecret))
+            {
+                ClientSecret = " ";
+                try
+                {
+                    ValidateEndpoints();
+                }
+                finally
+                {
+                    ClientSecret = string.Empty;
+                }
+                return;
+            }
+        }
+        ValidateEndpoints();
+    }
+
+    private void ValidateEndpoints()
     {
         // With the issuer alone, the endpoints come from its metadata at the first sign-in.
         if (!string.IsNullOrWhiteSpace(Issuer) && (string.IsNullOrWhiteSpace(AuthorizationEndpoint) || string.IsNullOrWhiteSpace(TokenEndpoint)))

@@ -65,6 +65,9 @@ internal static partial class AgilePlannerLog
     [LoggerMessage(1033, LogLevel.Information, "Read the provider's metadata for issuer {Issuer} (pushed requests offered {PushOffered}, required {PushRequired})")]
     public static partial void MetadataRead(this ILogger logger, string issuer, bool pushOffered, bool pushRequired);
 
+    [LoggerMessage(1035, LogLevel.Warning, "The provider's metadata for issuer {Issuer} does not list the configured client authentication {Method} (it lists {Supported}): its token endpoint will likely answer invalid_client. Check AgilePlanner:ClientAuthentication")]
+    public static partial void ClientAuthenticationNotListed(this ILogger logger, string issuer, string method, string supported);
+
     [LoggerMessage(1034, LogLevel.Information, "The provider's metadata for issuer {Issuer} could not be read: {Problem}")]
     public static partial void MetadataReadFailed(this ILogger logger, string issuer, string problem);
 }

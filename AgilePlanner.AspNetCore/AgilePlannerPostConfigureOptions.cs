@@ -22,6 +22,14 @@ internal sealed class AgilePlannerPostConfigureOptions(IHttpClientFactory httpCl
             options.UserInformationEndpoint = options.ApiBaseUrl + "me";
         }
 
+        if (options.ClientKey is null && !string.IsNullOrWhiteSpace(options.ClientKeyFile)
+            && options.ClientAuthentication == AgilePlannerClientAuthentication.PrivateKeyJwt)
+        {
+            AgilePlannerClientKey.TryLoad(options.ClientKeyFile, out var key, out var problem);
+            options.ClientKey = key;
+            options.ClientKeyProblem = problem;
+        }
+
         if (options.Backchannel is null && options.BackchannelHttpHandler is null)
         {
             var backchannel = httpClientFactory.CreateClient(AgilePlannerAuthenticationDefaults.BackchannelHttpClientName);

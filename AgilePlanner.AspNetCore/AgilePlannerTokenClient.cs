@@ -2,16 +2,17 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AgilePlanner.Api;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace AgilePlanner.AspNetCore;
 
 /// <summary>
 /// The back channel to the token and revocation endpoints: code exchange, refresh and RFC 7009 revocation,
-/// client authentication in the form body, over the scheme's <see cref="Microsoft.AspNetCore.Authentication.RemoteAuthenticationOptions.Backchannel"/>
+/// the client authenticated as <see cref="ClientCredentialsForm"/> says, over the scheme's <see cref="Microsoft.AspNetCore.Authentication.RemoteAuthenticationOptions.Backchannel"/>
 /// within its <c>BackchannelTimeout</c>. Never retried: a retried code exchange is a second redemption.
 /// </summary>
-internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger<AgilePlannerTokenClient> logger)
+internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpContextAccessor httpContextAccessor, ILogger<AgilePlannerTokenClient> logger)
 {
     private const int MaxResponseBytes = 64 * 1024;
 
@@ -23,7 +24,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             ["grant_type"] = "authorization_code",
             ["code"] = code,
             ["redirect_uri"] = redirectUri,
-        }.WithClient(options);
+        };
         if (codeVerifier is not null)
         {
             form[Microsoft.AspNetCore.Authentication.OAuth.OAuthConstants.CodeVerifierKey] = codeVerifier;
@@ -37,7 +38,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
-        }.WithClient(options);
+        };
         return RequestTokensAsync(tokenEndpoint, options, "refresh_token", form, cancellationToken);
     }
 
@@ -49,12 +50,12 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         {
             ["token"] = token,
             ["token_type_hint"] = tokenTypeHint,
-        }.WithClient(options);
+        };
         using var timeout = new CancellationTokenSource(options.BackchannelTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, revocationEndpoint) { Content = new FormUrlEncodedContent(form) };
+            using var request = ClientCredentialsForm.Request(revocationEndpoint, form, options, Audience(options, revocationEndpoint), timeProvider);
             using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             logger.TokenRevoked(tokenTypeHint, (int)response.StatusCode);
             return response.IsSuccessStatusCode ? RevocationOutcome.Confirmed : RevocationOutcome.Refused;
@@ -73,7 +74,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
     public async Task<PushResult> PushAsync(
         string endpoint, AgilePlannerAuthenticationOptions options, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
-        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal).WithClient(options);
+        var form = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var result = await PostAsync(endpoint, options, form, cancellationToken);
         PushResult push;
         if (result.Failure is { } failure)
@@ -138,7 +139,7 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
+            using var request = ClientCredentialsForm.Request(endpoint, form, options, Audience(options, endpoint), timeProvider);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             using var response = await options.Backchannel.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var status = (int)response.StatusCode;
@@ -179,6 +180,27 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         }
     }
 
+    /// <summary>
+    /// The audience of a client assertion: the issuer (as the browser sees it, for a provider hosted in this app, whose issuer
+    /// follows the public address), or the endpoint itself when no issuer is configured (RFC 7523 section 3 allows both).
+    /// </summary>
+    private string Audience(AgilePlannerAuthenticationOptions options, string endpoint)
+    {
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+        {
+            return endpoint;
+        }
+        if (!AgilePlannerEndpoints.IsLocalPath(options.Issuer))
+        {
+            return options.Issuer;
+        }
+        return httpContextAccessor.HttpContext is { } context ? AgilePlannerEndpoints.ForBrowser(options.Issuer, context.Request)! : endpoint;
+    }
+
+    /// <summary>
+    /// The answer's JSON, read through a 64 KB limit as it streams in (a longer answer is dropped at the limit, never buffered
+    /// whole); null when it is longer or not JSON.
+    /// </summary>
     private static async Task<JsonElement?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxResponseBytes)
@@ -186,15 +208,22 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             return null;
         }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (body.Length > MaxResponseBytes)
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = new byte[MaxResponseBytes + 1];
+        var length = 0;
+        int read;
+        while (length < body.Length && (read = await stream.ReadAsync(body.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+        if (length > MaxResponseBytes)
         {
             return null;
         }
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body.AsMemory(0, length));
             return document.RootElement.Clone();
         }
         catch (JsonException)
@@ -203,7 +232,16 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
         }
     }
 
-    private static TokenSet? ParseTokens(JsonElement? json)
+    /// <summary>The longest access token lifetime believed (a year): a larger <c>expires_in</c> is cut to it.</summary>
+    internal const int MaxExpiresIn = 365 * 24 * 3600;
+
+    /// <summary>
+    /// RFC 6749 section 5.1, strictly: a JSON object with a non-empty string <c>access_token</c> and a <c>token_type</c> of
+    /// Bearer in any case (RFC 6750); <c>expires_in</c> a positive whole number of seconds (a numeric string accepted, a
+    /// fraction rounded down, more than a year cut to a year; zero, negative, non-numeric refused; absent or null: unknown);
+    /// <c>refresh_token</c> and <c>scope</c> strings when present. Anything else is no answer at all.
+    /// </summary>
+    internal static TokenSet? ParseTokens(JsonElement? json)
     {
         if (json is not { ValueKind: JsonValueKind.Object } root
             || !root.TryGetProperty("access_token", out var access) || access.ValueKind != JsonValueKind.String
@@ -212,27 +250,62 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, ILogger
             return null;
         }
 
-        var tokenType = root.TryGetProperty("token_type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "Bearer";
-        if (!string.Equals(tokenType, "Bearer", StringComparison.OrdinalIgnoreCase))
+        // A key twice: which access_token or token_type would be meant is anyone's guess, so neither is.
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (root.EnumerateObject().Any(property => !names.Add(property.Name)))
+        {
+            return null;
+        }
+
+        if (!root.TryGetProperty("token_type", out var type) || type.ValueKind != JsonValueKind.String
+            || !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         int? expiresIn = null;
-        if (root.TryGetProperty("expires_in", out var expires))
+        if (root.TryGetProperty("expires_in", out var expires) && expires.ValueKind != JsonValueKind.Null)
         {
-            if (expires.ValueKind == JsonValueKind.Number && expires.TryGetInt32(out var seconds) && seconds > 0)
+            double seconds;
+            if (expires.ValueKind == JsonValueKind.Number && expires.TryGetDouble(out var number))
             {
-                expiresIn = seconds;
+                seconds = number;
             }
-            else if (expires.ValueKind == JsonValueKind.String && int.TryParse(expires.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text) && text > 0)
+            else if (expires.ValueKind == JsonValueKind.String
+                && long.TryParse(expires.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text))
             {
-                expiresIn = text;
+                seconds = text;
             }
+            else
+            {
+                return null;
+            }
+            if (!double.IsFinite(seconds) || seconds < 1)
+            {
+                return null;
+            }
+            expiresIn = (int)Math.Min(Math.Floor(seconds), MaxExpiresIn);
         }
 
-        var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        string? refresh = null;
+        if (root.TryGetProperty("refresh_token", out var r) && r.ValueKind != JsonValueKind.Null)
+        {
+            if (r.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+            refresh = r.GetString();
+        }
+
+        string? scope = null;
+        if (root.TryGetProperty("scope", out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+            scope = string.IsNullOrWhiteSpace(s.GetString()) ? null : s.GetString();
+        }
         return new TokenSet(access.GetString()!, string.IsNullOrEmpty(refresh) ? null : refresh, "Bearer", expiresIn, scope);
     }
 

@@ -8,4 +8,8 @@ internal sealed record ProviderMetadata(
     string? RevocationEndpoint,
     string? PushedAuthorizationEndpoint,
     bool RequirePushedAuthorization,
-    bool IssParameterSupported);
+    bool IssParameterSupported)
+{
+    /// <summary><c>token_endpoint_auth_methods_supported</c>: empty when the document does not say.</summary>
+    public IReadOnlyList<string> TokenEndpointAuthMethods { get; init; } = [];
+}

@@ -188,7 +188,12 @@ internal sealed class ProviderMetadataManager(IHttpClientFactory clients, TimePr
                 Endpoint(document, "revocation_endpoint"),
                 Endpoint(document, "pushed_authorization_request_endpoint"),
                 Flag(document, "require_pushed_authorization_requests"),
-                Flag(document, "authorization_response_iss_parameter_supported")),
+                Flag(document, "authorization_response_iss_parameter_supported"))
+            {
+                TokenEndpointAuthMethods = document.TryGetProperty("token_endpoint_auth_methods_supported", out var auth) && auth.ValueKind == JsonValueKind.Array
+                    ? [.. auth.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(20)]
+                    : [],
+            },
             null);
     }
 

@@ -1,3 +1,4 @@
+using AgilePlanner.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace AgilePlanner.AspNetCore;
@@ -10,6 +11,9 @@ namespace AgilePlanner.AspNetCore;
 /// </summary>
 internal sealed class ProviderResolver(ProviderMetadataManager metadata, Microsoft.Extensions.Logging.ILogger<ProviderResolver> logger)
 {
+    /// <summary>The issuers already warned about for a client authentication method they do not list: once each, not on every request.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
+
     /// <summary>The endpoints, or the problem the setting <c>Issuer</c> has (never thrown).</summary>
     public async Task<(ResolvedProvider? Provider, string? Problem)> ResolveAsync(AgilePlannerAuthenticationOptions options, HttpContext context, CancellationToken cancellationToken)
     {
@@ -42,6 +46,13 @@ internal sealed class ProviderResolver(ProviderMetadataManager metadata, Microso
                 return (null, result.Problem);
             }
             return (configured, null);
+        }
+
+        var method = ClientAuthenticationMethods.WireName(options.ClientAuthentication);
+        if (found.TokenEndpointAuthMethods.Count > 0 && !found.TokenEndpointAuthMethods.Contains(method, StringComparer.Ordinal)
+            && _warned.Count < 32 && _warned.TryAdd(expected + " " + method, true))
+        {
+            logger.ClientAuthenticationNotListed(expected, method, string.Join(' ', found.TokenEndpointAuthMethods.Select(m => ProviderText.Code(m) ?? "?")));
         }
 
         var local = coHosted ? AgilePlannerEndpoints.ForBrowser("/", context.Request)!.TrimEnd('/') : null;

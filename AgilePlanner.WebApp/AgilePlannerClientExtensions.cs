@@ -124,6 +124,8 @@ public static class AgilePlannerClientExtensions
         options.Issuer = settings.Issuer;
         options.ApiBaseUrl = settings.ApiBaseUrl;
         options.PushedAuthorization = settings.PushedAuthorizationMode ?? AgilePlannerPushedAuthorization.IfAvailable;
+        options.ClientAuthentication = settings.ClientAuthenticationMode ?? AgilePlannerClientAuthentication.ClientSecretPost;
+        options.ClientKeyFile = settings.ClientKeyFile;
         // An issuer of its own is a provider found by its metadata: nothing of the sandbox is assumed then.
         if (SandboxHostingExtensions.IsEnabled(configuration) && string.IsNullOrWhiteSpace(settings.Issuer))
         {

@@ -31,6 +31,24 @@ public sealed class AgilePlannerSettings
 
     public string? ApiBaseUrl { get; set; }
 
+    /// <summary>
+    /// How the app proves who it is to the provider: <c>client_secret_post</c> (the default), <c>client_secret_basic</c>, or
+    /// <c>private_key_jwt</c> with <see cref="ClientKeyFile"/> (no secret is sent then).
+    /// </summary>
+    public string ClientAuthentication { get; set; } = "client_secret_post";
+
+    /// <summary>For <c>private_key_jwt</c>: the path of the app's private key, a PEM or JWK file. Never logged or shown.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary><see cref="ClientAuthentication"/> as the package's value, by its wire name; null when it names none.</summary>
+    public AgilePlannerClientAuthentication? ClientAuthenticationMode => ClientAuthentication?.Trim().ToLowerInvariant() switch
+    {
+        "client_secret_post" => AgilePlannerClientAuthentication.ClientSecretPost,
+        "client_secret_basic" => AgilePlannerClientAuthentication.ClientSecretBasic,
+        "private_key_jwt" => AgilePlannerClientAuthentication.PrivateKeyJwt,
+        _ => null,
+    };
+
     public string CallbackPath { get; set; } = "/callback";
 
     /// <summary>Space-separated scopes asked for on Connect.</summary>

@@ -1,3 +1,4 @@
+using AgilePlanner.AspNetCore;
 using AgilePlanner.Sandbox;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,19 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
         var failures = new List<string>();
 
         Registration(settings.ClientId, "ClientId", "the client id", failures);
-        Registration(settings.ClientSecret, "ClientSecret", "the client secret", failures);
+        // With a key, no secret is sent: the key file is what must be there, readable and private.
+        if (settings.ClientAuthenticationMode == AgilePlannerClientAuthentication.PrivateKeyJwt)
+        {
+            ClientKey(settings.ClientKeyFile, failures);
+        }
+        else
+        {
+            Registration(settings.ClientSecret, "ClientSecret", "the client secret", failures);
+        }
+        if (settings.ClientAuthenticationMode is null)
+        {
+            failures.Add($"AgilePlanner:ClientAuthentication must be client_secret_post, client_secret_basic or private_key_jwt (it is '{settings.ClientAuthentication}').");
+        }
 
         // The issuer alone is enough: the endpoints come from its metadata.
         var discovered = !string.IsNullOrWhiteSpace(settings.Issuer);
@@ -59,6 +72,23 @@ public sealed class AgilePlannerSettingsValidator(IConfiguration configuration) 
             failures.Add($"AgilePlanner:{key} is missing{sandboxOff}: set {what} your provider gave you with "
                 + $"`dotnet user-secrets --project AgilePlanner.WebApp set AgilePlanner:{key} \"...\"` or the environment variable AgilePlanner__{key}.");
         }
+    }
+
+    /// <summary>The key is read here once to check it; what is wrong is said without any of its content.</summary>
+    private static void ClientKey(string? path, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            failures.Add("AgilePlanner:ClientKeyFile is missing: AgilePlanner:ClientAuthentication is private_key_jwt, so set the path of the app's private key "
+                + "(a PEM or JWK file, such as one made by `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out client-key.pem`) "
+                + "with user-secrets or the environment variable AgilePlanner__ClientKeyFile.");
+            return;
+        }
+        if (!AgilePlannerClientKey.TryLoad(path, out var key, out var problem))
+        {
+            failures.Add($"AgilePlanner:ClientKeyFile cannot be used: {problem}.");
+        }
+        key?.Dispose();
     }
 
     private static void Endpoint(string? value, string key, bool required, List<string> failures)

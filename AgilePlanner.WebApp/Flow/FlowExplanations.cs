@@ -41,7 +41,7 @@ public static class FlowExplanations
         FlowStepKind.PushedAuthorization =>
             "Pushing the authorization request (RFC 9126). Before sending your browser anywhere, the app's server posted " +
             "the whole authorization request (client id, callback URL, scopes, state, PKCE challenge) straight to Agile " +
-            "Planner, proving who it is with its client secret. Agile Planner kept it and answered with a request_uri, a " +
+            "Planner, proving who it is with its client secret or a signed key assertion. Agile Planner kept it and answered with a request_uri, a " +
             "one-time reference that expires within seconds or minutes. This is safer: the request's parameters never " +
             "travel in the browser's address bar, history or logs, where they could be read or changed; Agile Planner " +
             "knows the request came from the real app before showing you any page; and a stolen request_uri is useless " +
@@ -69,6 +69,10 @@ public static class FlowExplanations
         "error_uri" => "A page at the provider about this error, if it offers one.",
         "grant_type" => "Which kind of exchange this is: authorization_code trades a code, refresh_token trades a refresh token.",
         "client_secret" => "The app's password, sent only on this back channel, never to a browser. Masked.",
+        "client_assertion_type" => "urn:ietf:params:oauth:client-assertion-type:jwt-bearer: the app proves who it is with a signed JWT (private_key_jwt, RFC 7523) instead of a secret.",
+        "client_assertion" => "A JWT the app signed with its private key: iss and sub are its client id, aud the issuer, exp a minute away, jti used once. " +
+            "Safer than a shared secret: the private key never leaves the app and the provider keeps only the public half, so nothing it stores " +
+            "can sign for the app, and a copied assertion is refused once used or a minute old. Header and claims shown decoded, the signature hidden.",
         "code_verifier" => "The PKCE secret whose SHA-256 hash was the code_challenge in the authorize URL. Agile Planner hashes it and compares. Masked.",
         "refresh_token" => "A long-lived token that gets new access tokens without asking you again. Masked.",
         "access_token" => "The token API calls carry in 'Authorization: Bearer ...'. Masked.",

@@ -183,7 +183,7 @@ public static class FlowSteps
             message.Form = pairs.Select(p => new FlowParameter
             {
                 Name = Cut(p.Key, 64).Text,
-                Value = Cut(Masking.MaskParameter(p.Key, p.Value), options.MaxValueChars).Text,
+                Value = Cut(p.Key == "client_assertion" ? Masking.MaskAssertion(p.Value) : Masking.MaskParameter(p.Key, p.Value), options.MaxValueChars).Text,
                 Explanation = FlowExplanations.ForParameter(p.Key),
             }).ToList();
             SetBody(message, Masking.MaskFormEncoded(text), isJson: false, options);

@@ -50,6 +50,38 @@ public static partial class Masking
     public static string MaskParameter(string name, string? value, IReadOnlySet<string>? secretNames = null) =>
         (secretNames ?? SecretNames.Parameters).Contains(name) ? Mask(value) : value ?? string.Empty;
 
+    /// <summary>
+    /// A client assertion (RFC 7523) as it may be shown: its header and claims decoded, which carry nothing secret and teach what
+    /// the provider checks, and never its signature, which is what would let a copy be replayed while it lives.
+    /// </summary>
+    public static string MaskAssertion(string? jwt)
+    {
+        var parts = jwt?.Split('.') ?? [];
+        if (parts.Length != 3 || Decoded(parts[0]) is not { } header || Decoded(parts[1]) is not { } claims)
+        {
+            return Mask(jwt);
+        }
+        return $"{header} . {claims} . signature {Hidden}";
+
+        static string? Decoded(string part)
+        {
+            try
+            {
+                var node = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(part));
+                if (node is not JsonObject obj)
+                {
+                    return null;
+                }
+                MaskNode(obj);
+                return obj.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            }
+            catch (Exception exception) when (exception is FormatException or JsonException or ArgumentException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>A header value as it may be shown: <c>Bearer abcd…wxyz</c>, <c>Basic ••••••••</c>, cookies hidden.</summary>
     public static string MaskHeader(string name, string? value)
     {
@@ -138,12 +170,13 @@ public static partial class Masking
         try
         {
             node = JsonNode.Parse(json);
+            MaskNode(node);
         }
-        catch (JsonException)
+        // A key twice is JSON a JsonObject cannot hold (ArgumentException): shown as text, masked by its pairs.
+        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
-        MaskNode(node);
         return node?.ToJsonString(PrettyJson) ?? "null";
     }
 
