@@ -70,12 +70,31 @@ public sealed partial class BrowserSession : IAsyncDisposable
 
     public async Task<IPage> NewPageAsync() => await Context.NewPageAsync();
 
-    /// <summary>Saves a screenshot of this step as <c>screenshots/{test}/{nn}-{name}.png</c> in the test output.</summary>
+    /// <summary>
+    /// Saves a screenshot of this step as <c>screenshots/{test}/{nn}-{name}.png</c> in the test output. A picture for people
+    /// to look at, not something the test asserts: a screenshot Chromium cannot capture (it happens on a loaded machine) is
+    /// tried once more, then noted in the test output instead of failing the test.
+    /// </summary>
     public async Task SnapAsync(IPage page, string name)
     {
         Directory.CreateDirectory(_screenshots);
         var file = Path.Combine(_screenshots, $"{Interlocked.Increment(ref _step):00}-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
+                return;
+            }
+            catch (PlaywrightException failure) when (failure.Message.Contains("captureScreenshot", StringComparison.Ordinal))
+            {
+                if (attempt == 2)
+                {
+                    TestContext.Current.TestOutputHelper?.WriteLine($"screenshot {name} not taken: {failure.Message.Split('\n')[0]}");
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>No console error, no server error, and no credential in any URL or Referer the browser sent.</summary>

@@ -166,7 +166,7 @@ public sealed class TokenExchangeTests : IAsyncDisposable
         });
 
         // Within the refresh margin, each refused answer leaves the working token in place.
-        _app.Time.Advance(TimeSpan.FromSeconds(70));
+        _app.Time.Advance(TimeSpan.FromSeconds(80));
         for (var i = 0; i < 4; i++)
         {
             _app.Time.Advance(TimeSpan.FromSeconds(31));
