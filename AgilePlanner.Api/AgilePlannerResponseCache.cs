@@ -104,11 +104,10 @@ public sealed class AgilePlannerResponseCache : IDisposable
     internal static string TokenKey(string accessToken) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(accessToken)));
 
     /// <summary>The token's current generation, read from the distributed cache; null when it cannot be reached (nothing is served then).</summary>
-    internal async Task<string?> GenerationAsync(string tokenKey, CancellationToken cancellationToken)
-    {
-        try
+    internal Task<string?> GenerationAsync(string tokenKey, CancellationToken cancellationToken) =>
+        FailOpenAsync(async cancel =>
         {
-            if (await _shared.GetAsync(GenerationKey(tokenKey), cancellationToken) is { Length: > 0 } stored)
+            if (await _shared.GetAsync(GenerationKey(tokenKey), cancel) is { Length: > 0 } stored)
             {
                 return Encoding.UTF8.GetString(stored);
             }
@@ -116,70 +115,54 @@ public sealed class AgilePlannerResponseCache : IDisposable
             // None yet, or it expired or was evicted: a new one, never used before, so nothing kept under an older one returns.
             // Two instances doing this at once each write their own; the last one stands and the other's answers are not found.
             var generation = NewGeneration();
-            await _shared.SetAsync(GenerationKey(tokenKey), Encoding.UTF8.GetBytes(generation), GenerationLifetime(), cancellationToken);
-            return generation;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ApiLog.CacheUnavailable(_logger, ex.GetType().Name);
-            return null;
-        }
-    }
+            await _shared.SetAsync(GenerationKey(tokenKey), Encoding.UTF8.GetBytes(generation), GenerationLifetime(), cancel);
+            return (string?)generation;
+        }, cancellationToken);
 
-    internal async Task<CachedAnswer?> TryGetAsync(string tokenKey, string generation, Uri address, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _entries.GetOrCreateAsync(Key(tokenKey, generation, address), static _ => ValueTask.FromResult<CachedAnswer?>(null), LookupOnly, cancellationToken: cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ApiLog.CacheUnavailable(_logger, ex.GetType().Name);
-            return null;
-        }
-    }
+    internal Task<CachedAnswer?> TryGetAsync(string tokenKey, string generation, Uri address, CancellationToken cancellationToken) =>
+        FailOpenAsync(cancel => _entries.GetOrCreateAsync(
+            Key(tokenKey, generation, address), static _ => ValueTask.FromResult<CachedAnswer?>(null), LookupOnly, cancellationToken: cancel).AsTask(), cancellationToken);
 
-    internal async Task SetAsync(string tokenKey, string generation, Uri address, CachedAnswer answer, CancellationToken cancellationToken)
+    internal Task SetAsync(string tokenKey, string generation, Uri address, CachedAnswer answer, CancellationToken cancellationToken)
     {
         // Kept while fresh, then long enough to be revalidated by its ETag.
         var lifetime = answer.FreshUntil - Now;
         lifetime = (lifetime > TimeSpan.Zero ? lifetime : TimeSpan.Zero) + KeptFor;
-        try
-        {
-            await _entries.SetAsync(Key(tokenKey, generation, address), answer,
-                new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime }, cancellationToken: cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ApiLog.CacheUnavailable(_logger, ex.GetType().Name);
-        }
+        return FailOpenAsync(cancel => _entries.SetAsync(Key(tokenKey, generation, address), answer,
+            new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime }, cancellationToken: cancel).AsTask(), cancellationToken);
     }
 
-    internal async Task RemoveAsync(string tokenKey, string generation, Uri address, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _entries.RemoveAsync(Key(tokenKey, generation, address), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ApiLog.CacheUnavailable(_logger, ex.GetType().Name);
-        }
-    }
+    internal Task RemoveAsync(string tokenKey, string generation, Uri address, CancellationToken cancellationToken) =>
+        FailOpenAsync(cancel => _entries.RemoveAsync(Key(tokenKey, generation, address), cancel).AsTask(), cancellationToken);
 
     /// <summary>A write makes every answer this token cached suspect: they are keyed by a generation that moves on, for every instance.</summary>
-    internal async Task InvalidateAsync(string tokenKey, CancellationToken cancellationToken)
+    // Unreachable, so no instance can read the generation either, and none serves from the cache until it is back.
+    internal Task InvalidateAsync(string tokenKey, CancellationToken cancellationToken) =>
+        FailOpenAsync(cancel => _shared.SetAsync(GenerationKey(tokenKey), Encoding.UTF8.GetBytes(NewGeneration()), GenerationLifetime(), cancel), cancellationToken);
+
+    /// <summary>
+    /// The cache fails open: a store that cannot be reached is logged, and the caller goes on as if nothing were kept (a lookup
+    /// finds nothing, a write is skipped). Only the caller's own cancellation passes through.
+    /// </summary>
+    private async Task<T?> FailOpenAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         try
         {
-            await _shared.SetAsync(GenerationKey(tokenKey), Encoding.UTF8.GetBytes(NewGeneration()), GenerationLifetime(), cancellationToken);
+            return await operation(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Unreachable, so no instance can read the generation either, and none serves from the cache until it is back.
             ApiLog.CacheUnavailable(_logger, ex.GetType().Name);
+            return default;
         }
     }
+
+    private Task<bool> FailOpenAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
+        FailOpenAsync(async cancel =>
+        {
+            await operation(cancel);
+            return true;
+        }, cancellationToken);
 
     private static string Key(string tokenKey, string generation, Uri address) => $"api|{tokenKey}|{generation}|{address.PathAndQuery}";
 
