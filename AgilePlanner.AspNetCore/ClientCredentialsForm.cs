@@ -29,14 +29,11 @@ internal static class ClientCredentialsForm
         {
             case AgilePlannerClientAuthentication.ClientSecretBasic:
                 // RFC 6749 section 2.3.1: each part form-url-encoded first, so a ':' in the secret cannot move the split.
-                var credentials = Uri.EscapeDataString(options.ClientId).Replace("%20", "+", StringComparison.Ordinal)
-                    + ":" + Uri.EscapeDataString(options.ClientSecret).Replace("%20", "+", StringComparison.Ordinal);
+                var credentials = FormEncoded(options.ClientId) + ":" + FormEncoded(options.ClientSecret);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-                form.Remove("client_secret");
                 break;
             case AgilePlannerClientAuthentication.PrivateKeyJwt:
                 form["client_id"] = options.ClientId;
-                form.Remove("client_secret");
                 form["client_assertion_type"] = AssertionType;
                 form["client_assertion"] = Assertion(options, audience, time);
                 break;
@@ -78,4 +75,6 @@ internal static class ClientCredentialsForm
     }
 
     private static string Encode(byte[] bytes) => Base64Url.EncodeToString(bytes);
+
+    private static string FormEncoded(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
 }
