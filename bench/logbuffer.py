@@ -1,11 +1,11 @@
-"""How much memory the log queue can hold: the web app's console left unread until the Async sink's queue is full.
+"""How much memory the log queue can hold: the web app's console left unread until the console sink's queue is full.
 
     python3 bench/logbuffer.py [--seconds 8] [--runs 3] [BUFFER_SIZE ...]
 
-For each queue size (the Async sink's bufferSize; 10000 as shipped when none is given) the web app is started
-twice, its console drained and not, and `/` is loaded at 32 connections for the same time (wrk, niced,
-bounded). With the console unread the pipe fills, the sink's worker blocks on its write, the queue fills and
-then, with blockWhenFull, requests wait. dotnet-gcdump (a full, blocking GC) then counts what the heap holds:
+For each queue size (the BufferedConsole sink's queueLimit; 10000 as shipped when none is given) the web app is
+started twice, its console drained and not, and `/` is loaded at 32 connections for the same time (wrk, niced,
+bounded). With the console unread the pipe fills, the sink's writer blocks on its write, the queue fills and
+then requests wait for room. dotnet-gcdump (a full, blocking GC) then counts what the heap holds:
 the LogEvent objects waiting and everything they keep. Prints the live heap both ways and the difference.
 """
 
@@ -56,7 +56,7 @@ def gcdump(pid, folder):
 
 def measure(buffer_size, drained, seconds, folder):
     data = tempfile.mkdtemp(prefix="agileplanner-logbuffer-", dir=folder)
-    arguments = [f"--DataDirectory={data}", *UNLIMITED, f"--Serilog:WriteTo:Async:Args:bufferSize={buffer_size}"]
+    arguments = [f"--DataDirectory={data}", *UNLIMITED, f"--Serilog:WriteTo:Console:Args:queueLimit={buffer_size}"]
     app = App("web app", os.path.join(OUT, "webapp"), "AgilePlanner.WebApp.dll", arguments, drain=drained)
     try:
         app.start()
@@ -88,7 +88,7 @@ def main():
                 for drained in (True, False):
                     rows[drained].append(measure(size, drained, options.seconds, folder))
             pick = lambda drained, key: statistics.median(r[key] for r in rows[drained])
-            print(f"bufferSize {size}, medians of {options.runs} runs, {options.seconds}s of / at 32 connections")
+            print(f"queueLimit {size}, medians of {options.runs} runs, {options.seconds}s of / at 32 connections")
             for drained in (True, False):
                 print(f"  console {'read  ' if drained else 'unread'}: {pick(drained, 'requests'):>8.0f} requests, "
                       f"live heap {pick(drained, 'heap_mb')} MB, Serilog objects {pick(drained, 'serilog_types_mb')} MB "

@@ -11,7 +11,7 @@ public static class HostingExtensions
         builder.Logging.ClearProviders();
         // A logger per host, never the static Log.Logger: hosts side by side (tests) would otherwise write into
         // whichever pipeline started last, and lose every line once any of them stops.
-        // The logger is the container's: disposed when the host stops, which drains the Async sink's queue first.
+        // The logger is the container's: disposed when the host stops, which writes the console's queued lines first.
         builder.Services.AddSerilog(
             (services, logger) => ConfigureLogger(logger, builder.Configuration, services),
             preserveStaticLogger: true,
@@ -20,7 +20,7 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// The Serilog section (levels, and the console behind the Async sink, off the request thread), the services'
+    /// The Serilog section (levels, and the console written in batches off the request thread), the services'
     /// sinks and enrichers, then redaction, which runs on the logging thread before any sink or queue sees an event.
     /// </summary>
     public static LoggerConfiguration ConfigureLogger(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services) =>

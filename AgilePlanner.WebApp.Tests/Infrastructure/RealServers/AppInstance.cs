@@ -15,6 +15,7 @@ public sealed class AppInstance : IAsyncDisposable
     private readonly TempFolder _dataDirectory = new("instance");
     private readonly IReadOnlyDictionary<string, string> _settings;
     private ServerProcess? _process;
+    private IReadOnlyCollection<string> _stoppedOutput = [];
 
     public AppInstance(string name, int port, IReadOnlyDictionary<string, string> settings)
     {
@@ -89,6 +90,7 @@ public sealed class AppInstance : IAsyncDisposable
         if (_process is not null)
         {
             await _process.StopAsync(TimeSpan.FromSeconds(15));
+            _stoppedOutput = _process.Output;
             await _process.DisposeAsync();
             _process = null;
         }
@@ -100,7 +102,8 @@ public sealed class AppInstance : IAsyncDisposable
     /// </summary>
     public void Kill() => _process?.Kill();
 
-    public IReadOnlyCollection<string> Output => _process?.Output ?? [];
+    /// <summary>What the running process has printed so far, or once stopped, all the last one printed.</summary>
+    public IReadOnlyCollection<string> Output => _process?.Output ?? _stoppedOutput;
 
     public string Tail(int lines = 40) => _process?.Tail(lines) ?? $"--- {Name} stopped";
 
