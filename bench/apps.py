@@ -34,7 +34,7 @@ def first_ok(port, path="/"):
 class App:
     """A published app run with `dotnet App.dll` in Production, its console drained into a short tail."""
 
-    def __init__(self, name, directory, assembly, arguments=(), environment=None, drain=True):
+    def __init__(self, name, directory, assembly, arguments=(), environment=None, drain=True, port=None):
         self.name = name
         self.directory = os.path.abspath(directory)
         self.assembly = assembly
@@ -42,13 +42,15 @@ class App:
         self.environment = environment or {}
         # False leaves the console pipe unread, as a stalled log collector would: the app's writes block once it is full.
         self.drain = drain
-        self.port = None
+        # A port given here is kept (an app whose settings name its own address); otherwise a free one each start.
+        self.fixed_port = port
+        self.port = port
         self.process = None
         self.tail = collections.deque(maxlen=200)
         self.started_at = None
 
     def start(self):
-        self.port = free_port()
+        self.port = self.fixed_port or free_port()
         environment = {
             **os.environ,
             "ASPNETCORE_ENVIRONMENT": "Production",

@@ -17,9 +17,9 @@ import threading
 import time
 import traceback
 
-from apps import HOST, App
+from apps import HOST, App, free_port
 from browser import BROWSER_ACCEPT_ENCODING, Browser, parse_page
-from flows import FlowError, obtain_token, sign_in
+from flows import CLIENT_ID, CLIENT_SECRET, FlowError, obtain_token, sign_in, sign_in_across
 from loadgen import Series, wrk
 import scale
 
@@ -353,6 +353,9 @@ class Bench:
             return
         print(f"6. memory: {self.settings.memory_seconds}s at 32 connections on the pages", flush=True)
         self.results.attempt("memory under load", self._memory)
+        print(f"6. memory, fresh processes: the web app with its sandbox, and the client alone (its sandbox off) "
+              f"against a sandbox in a process of its own, {self.settings.memory_seconds}s each on the pages", flush=True)
+        self.results.attempt("memory, the client alone", self._client_alone_memory)
         print(f"6. many sessions: {self.settings.sessions} signed-in sessions for {self.settings.load_seconds}s",
               flush=True)
         self.results.attempt("many sessions", self._many_sessions)
@@ -388,26 +391,27 @@ class Bench:
         figure["sandbox_mb"] = round(figure["web_app_rss_mb"] - figure["web_app_sandbox_off_rss_mb"], 1)
         self.results.figures["memory_home"] = figure
 
-    def _pages_load(self, cookies, connections, seconds, samples):
-        cookie_file = os.path.join(self.data, f"cookies-{len(cookies)}.txt")
+    def _pages_load(self, cookies, connections, seconds, samples, app=None, project_page=None):
+        app = app or self.webapp
+        cookie_file = os.path.join(self.data, f"cookies-{app.port}-{len(cookies)}.txt")
         with open(cookie_file, "w") as listing:
             listing.write("\n".join(cookies) + "\n")
         stop = threading.Event()
 
         def sample():
             while not stop.wait(max(1, seconds // 12)):
-                samples.append(round(self.webapp.rss_mb(), 1))
+                samples.append(round(app.rss_mb(), 1))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
             return wrk(
-                f"http://{HOST}:{self.webapp.port}/account",
+                f"http://{HOST}:{app.port}/account",
                 connections,
                 seconds,
                 headers=[f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"],
                 script="sessions.lua",
-                script_args=[cookie_file, "/account", self.project_page],
+                script_args=[cookie_file, "/account", project_page or self.project_page],
             )
         finally:
             stop.set()
@@ -441,6 +445,75 @@ class Bench:
             # Issue 19: our RSS after its load against the bare template's after its own.
             self.results.target("RSS after load, ours / template", figure["over_template_ratio"], 1.5,
                                 figure["over_template_ratio"] <= 1.5, "x")
+
+    def _client_alone_memory(self):
+        """RSS after the pages' load of two fresh processes on one schedule: the web app as it runs by default, its
+        sandbox in the same process, and the client alone (`Sandbox:Enabled=false`, configured by issuer as against
+        the real service) with the sandbox in a process of its own, whose memory is not counted."""
+        figure = {"seconds": self.settings.memory_seconds}
+        provider = App("sandbox for the client", os.path.join(OUT, "webapp"), "AgilePlanner.WebApp.dll",
+                       [f"--DataDirectory={tempfile.mkdtemp(prefix='provider-', dir=self.data)}", *UNLIMITED])
+        with provider:
+            provider.wait_ready()
+            issuer = f"http://{HOST}:{provider.port}/sandbox/"
+            # The client answers as localhost, the sandbox as 127.0.0.1: two hosts, so their cookies stay apart.
+            client_host, client_port = "localhost", free_port()
+            client = App("web app, the client alone", os.path.join(OUT, "webapp"), "AgilePlanner.WebApp.dll", [
+                f"--DataDirectory={tempfile.mkdtemp(prefix='client-', dir=self.data)}", "--Sandbox:Enabled=false",
+                f"--AgilePlanner:Issuer={issuer}", f"--AgilePlanner:ApiBaseUrl={issuer}api/v1/",
+                f"--AgilePlanner:ClientId={CLIENT_ID}", f"--AgilePlanner:ClientSecret={CLIENT_SECRET}",
+                f"--AgilePlanner:PublicBaseUrl=http://{client_host}:{client_port}",
+                *os.environ.get("BENCH_APP_ARGS", "").split(),
+            ], port=client_port)
+            for key, app, sandbox, signing_in in (
+                ("default", self.new_webapp_fresh(), None, lambda a: sign_in(HOST, a.port)),
+                ("client_alone", client, provider, lambda a: sign_in_across(client_host, a.port, HOST, provider.port)),
+            ):
+                with app:
+                    app.wait_ready()
+                    page = self._first_project_page((sandbox or app).port)
+                    cookies = [signing_in(app).cookie_header]
+                    self._pages_load(cookies, 32, self.settings.warmup * 2, [], app, page)
+                    run = self._pages_load(cookies, 32, self.settings.memory_seconds, [], app, page)
+                    time.sleep(1)
+                    figure[f"{key}_rss_mb"] = round(app.rss_mb(), 1)
+                    figure[f"{key}_rps"] = round(run.rps, 1)
+                    figure[f"{key}_failures"] = run.socket_errors + run.not_200
+        template = self.results.figures.get("template_rss_mb_after_load")
+        figure["template_rss_mb"] = template
+        figure["sandbox_share_mb"] = round(figure["default_rss_mb"] - figure["client_alone_rss_mb"], 1)
+        if template:
+            figure["default_over_template"] = round(ratio(figure["default_rss_mb"], template), 2)
+            figure["client_alone_over_template"] = round(ratio(figure["client_alone_rss_mb"], template), 2)
+            # Issue 19: the client's own memory, as it runs against the real service.
+            self.results.target("RSS after load, the client alone / template", figure["client_alone_over_template"],
+                                1.5, figure["client_alone_over_template"] <= 1.5, "x")
+        failures = figure["default_failures"] + figure["client_alone_failures"]
+        self.results.target("memory, fresh processes: failed requests", failures, 0, failures == 0)
+        self.results.figures["memory_client_alone"] = figure
+
+    def new_webapp_fresh(self):
+        app = self.new_webapp()
+        app.arguments[0] = f"--DataDirectory={tempfile.mkdtemp(prefix='fresh-', dir=self.data)}"
+        return app
+
+    def _first_project_page(self, port):
+        """A sandbox's demo data has ids of its own: its first project, found through its API."""
+        token = obtain_token(HOST, port)
+        projects = self._api_get_on(port, token, f"{API}/projects")
+        return f"/projects/{json.loads(projects)['items'][0]['id']}"
+
+    def _api_get_on(self, port, token, path):
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            return body
+        finally:
+            connection.close()
 
     def _many_sessions(self):
         started = time.perf_counter()
@@ -753,6 +826,13 @@ def print_table(results, settings, seconds):
         if m.get("template_rss_mb"):
             row("   vs template after its load", f"{m['rss_after_load_mb']:.0f} MB", f"{m['template_rss_mb']:.0f} MB",
                 f"{ratio(m['rss_after_load_mb'], m['template_rss_mb']):.2f} (target <= 1.5)")
+    if figures.get("memory_client_alone", {}).get("template_rss_mb"):
+        m = figures["memory_client_alone"]
+        row(f"   fresh, {m['seconds']}s of the pages, default (sandbox inside)", f"{m['default_rss_mb']:.0f} MB",
+            f"template {m['template_rss_mb']:.0f} MB", f"{m['default_over_template']:.2f}")
+        row("   the same, the client alone (sandbox in its own process)", f"{m['client_alone_rss_mb']:.0f} MB",
+            f"template {m['template_rss_mb']:.0f} MB",
+            f"{m['client_alone_over_template']:.2f} (target <= 1.5; the sandbox: {m['sandbox_share_mb']:.0f} MB)")
     if "memory_home" in figures:
         m = figures["memory_home"]
         row(f"   RSS after {m['seconds']}s of / alone", f"{m['web_app_rss_mb']:.0f} MB",

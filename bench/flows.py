@@ -111,6 +111,34 @@ def sign_in(host, port):
     return SignIn(browser, seconds)
 
 
+def sign_in_across(client_host, client_port, provider_host, provider_port):
+    """The same flow when the provider is another origin: the web app with its sandbox off, pointed at a sandbox
+    hosted by another process. Each origin has its own connection and cookies, as in a browser (two host names,
+    since a browser's cookies for one host are sent to all its ports)."""
+    client = Browser(client_host, client_port)
+    provider = Browser(provider_host, provider_port)
+    started = time.perf_counter()
+    response = _start_connect(client)
+    location = response.header("Location") or ""
+    if response.status not in (302, 303) or urllib.parse.urlsplit(location).port != provider_port:
+        raise FlowError(f"Connect did not send the browser to the provider: {response.describe()}")
+
+    def at_client(target):
+        return urllib.parse.urlsplit(target).port == client_port
+
+    response = _walk(provider, provider.get(location), at_client)
+    callback = response.header("Location") or ""
+    if not at_client(callback):
+        raise FlowError(f"the provider did not send the browser back to the app: {response.describe()}")
+    response = client.follow(client.get(callback))
+    seconds = time.perf_counter() - started
+    client.close()
+    provider.close()
+    if response.status != 200 or not _label(response.url).startswith("/account"):
+        raise FlowError(f"sign-in did not land on /account: {response.describe()}")
+    return SignIn(client, seconds)
+
+
 def obtain_token(host, port, scope="read"):
     """The code flow by hand, as a developer would with curl: authorize with PKCE, sign in, Allow, exchange."""
     browser = Browser(host, port)
