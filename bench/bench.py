@@ -585,13 +585,17 @@ class Bench:
             verify(*page)
             for call in calls:
                 verify(web + call, bearer)
+            # The same browser once its flow record has gone: the page without recording its three calls.
+            unrecorded = [f"Cookie: {without_flow_record(session.cookie_header)}", page[1][1]]
             figure = {"calls": calls}
             for connections in (1, 32):
                 pages, trios = Series(f"project, no cache c={connections}"), Series(f"its calls c={connections}")
+                bare = Series(f"project, no cache, no flow record c={connections}")
                 wrk(page[0], connections, self.settings.warmup, page[1])
                 wrk(web + calls[0], connections, self.settings.warmup, bearer, script="paths.lua", script_args=calls)
                 for _ in range(self.settings.runs):
                     pages.add(wrk(page[0], connections, self.settings.duration, page[1]))
+                    bare.add(wrk(page[0], connections, self.settings.duration, unrecorded))
                     trios.add(wrk(web + calls[0], connections, self.settings.duration, bearer, script="paths.lua",
                                   script_args=calls))
                 # Three calls make one page's worth: the baseline is the rate of whole sets of the page's calls.
@@ -599,7 +603,9 @@ class Bench:
                 value = round(ratio(pages.rps, sets), 2)
                 figure[f"c={connections}"] = {"page": pages.to_json(), "calls": trios.to_json(),
                                               "call_sets_per_second": round(sets, 1), "ratio": value,
-                                              "failures": pages.failures + trios.failures}
+                                              "page_no_flow_record": bare.to_json(),
+                                              "ratio_no_flow_record": round(ratio(bare.rps, sets), 2),
+                                              "failures": pages.failures + trios.failures + bare.failures}
                 self.results.target(f"/projects/{{id}} without cache / its API calls at {connections}", value, 0.8,
                                     value >= 0.8)
         self.results.figures["project_without_cache"] = figure
@@ -613,9 +619,14 @@ class Bench:
             cookie = f"Cookie: {browser.cookie_header('/account')}"
             encoding = f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"
             single = f"http://{HOST}:{self.webapp.port}"
+            # The same browsers once their flow record has gone (it lasts 30 minutes): pages that record nothing.
+            unrecorded = f"Cookie: {without_flow_record(browser.cookie_header('/account'))}"
+            single_unrecorded = f"Cookie: {without_flow_record(self.session.cookie_header)}"
             targets = {
                 ("account", "balanced"): (balanced + "/account", [host, cookie, encoding]),
                 ("account", "single"): (single + "/account", [self.cookie_header, encoding]),
+                ("account", "balanced, no flow record"): (balanced + "/account", [host, unrecorded, encoding]),
+                ("account", "single, no flow record"): (single + "/account", [single_unrecorded, encoding]),
                 ("project", "balanced"): (balanced + project, [host, cookie, encoding]),
                 ("project", "single"): (single + self.project_page, [self.cookie_header, encoding]),
             }
@@ -623,14 +634,33 @@ class Bench:
                 verify(url, headers)
                 wrk(url, connections, self.settings.warmup, headers)
             series = {key: Series(f"{key[0]} {key[1]} c={connections}") for key in targets}
+            # Where the CPU goes: each process's CPU time during each target's runs, per request served.
+            processes = {"single": {"instance": [self.webapp.process.pid]}, "balanced": topology.processes()}
+            roles = {key: processes[key[1].split(",")[0]] for key in targets}
+            cpu = {key: {role: 0.0 for role in roles[key]} for key in targets}
+            requests = {key: 0 for key in targets}
             for _ in range(self.settings.runs):
                 for key, (url, headers) in targets.items():
-                    series[key].add(wrk(url, connections, self.settings.duration, headers))
+                    before = {role: scale.cpu_seconds(pids) for role, pids in roles[key].items()}
+                    run = wrk(url, connections, self.settings.duration, headers)
+                    series[key].add(run)
+                    for role, pids in roles[key].items():
+                        cpu[key][role] += scale.cpu_seconds(pids) - before[role]
+                    requests[key] += run.requests
             figure = {"connections": connections, "instances": 2, "rss_mb": [round(r, 1) for r in topology.rss_mb()]}
+            figure["cpu_ms_per_request"] = {
+                f"{page} {where}": {role: round(1000 * seconds / max(requests[(page, where)], 1), 2)
+                                    for role, seconds in cpu[(page, where)].items()}
+                for (page, where) in targets}
             for page in ("account", "project"):
                 value = round(ratio(series[(page, "balanced")].rps, series[(page, "single")].rps), 2)
                 figure[page] = {"balanced": series[(page, "balanced")].to_json(),
                                 "single": series[(page, "single")].to_json(), "ratio": value}
+                if (page, "balanced, no flow record") in series:
+                    figure[page]["balanced_no_flow_record"] = series[(page, "balanced, no flow record")].to_json()
+                    figure[page]["single_no_flow_record"] = series[(page, "single, no flow record")].to_json()
+                    figure[page]["ratio_no_flow_record"] = round(ratio(
+                        series[(page, "balanced, no flow record")].rps, series[(page, "single, no flow record")].rps), 2)
                 self.results.target(f"{page}: two instances + Redis / one in memory at {connections}", value, 0.8,
                                     value >= 0.8)
             figure["failures"] = sum(s.failures for s in series.values())
@@ -703,6 +733,12 @@ class Bench:
                 if app is not None:
                     app.stop()
             shutil.rmtree(self.data, ignore_errors=True)
+
+
+def without_flow_record(cookie_header):
+    """A Cookie header without the flow inspector's cookie: the same session, with no record to append to."""
+    kept = [c for c in cookie_header.split("; ") if not c.split("=", 1)[0].endswith("AgilePlanner.Flow")]
+    return "; ".join(kept)
 
 
 def verify(url, headers):
@@ -854,12 +890,21 @@ def print_table(results, settings, seconds):
             if item:
                 row(f"   vs its 3 API calls c={connections}", f"{item['page']['rps']:>8.0f} req/s",
                     f"{item['call_sets_per_second']:.0f} sets of calls/s", f"{item['ratio']:.2f} (target >= 0.8)")
+                if "page_no_flow_record" in item:
+                    row("     the same page, no flow record", f"{item['page_no_flow_record']['rps']:>8.0f} req/s",
+                        f"{item['call_sets_per_second']:.0f} sets of calls/s", f"{item['ratio_no_flow_record']:.2f}")
     if "balanced" in figures:
         f = figures["balanced"]
         row(f"16. 2 instances + Redis + PostgreSQL vs 1 in memory, c={f['connections']}", "", "", "")
         for page in ("account", "project"):
             row(f"   {NAMES[page]}", f"{f[page]['balanced']['rps']:>8.0f} req/s", f"{f[page]['single']['rps']:.0f} req/s",
                 f"{f[page]['ratio']:.2f} (target >= 0.8)")
+            if "ratio_no_flow_record" in f[page]:
+                row("     the same, no flow record", f"{f[page]['balanced_no_flow_record']['rps']:>8.0f} req/s",
+                    f"{f[page]['single_no_flow_record']['rps']:.0f} req/s", f"{f[page]['ratio_no_flow_record']:.2f}")
+        for target, roles in f.get("cpu_ms_per_request", {}).items():
+            row(f"   CPU ms a request, {target}", ", ".join(f"{r} {ms:.2f}" for r, ms in roles.items()), "",
+                f"{sum(roles.values()):.2f} in all")
     if "refresh_race" in figures:
         f = figures["refresh_race"]
         row(f"16. refresh race, {f['sessions']} sessions, {f['seconds']}s, {f['access_token_seconds']}s tokens",

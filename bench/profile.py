@@ -2,7 +2,7 @@
 
     python3 bench/profile.py [--seconds 8] [--top 40] [--env KEY=VALUE ...] PATH ...
 
-Each PATH (`/`, `/account`) is loaded with wrk at 32 connections (niced, bounded: the trace's seconds plus
+Each PATH (`/`, `/account`, `/projects/{project}`: the first demo project) is loaded with wrk at 32 connections (niced, bounded: the trace's seconds plus
 warm-up) while `dotnet-trace collect-linux --profile cpu-sampling` records the process; `dotnet-trace report
 FILE topN --inclusive` then names the methods on the stack longest (printed without the kernel's, the C
 library's and the async plumbing's frames; precompiled code shows as its module, `agileplanner.webapp!?`). `--report FILE...` summarises old traces. A signed-in session is made for every
@@ -10,6 +10,8 @@ path but `/`. The traces stay in bench/out/profile-*.nettrace (with a speedscope
 """
 
 import argparse
+import http.client
+import json
 import os
 import re
 import shutil
@@ -21,7 +23,7 @@ import threading
 from apps import HOST, App
 from bench import UNLIMITED
 from browser import BROWSER_ACCEPT_ENCODING
-from flows import sign_in
+from flows import obtain_token, sign_in
 from loadgen import wrk
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -59,7 +61,7 @@ def profile(app, path, seconds, top, label):
         headers.append(f"Cookie: {sign_in(HOST, app.port).cookie_header}")
     url = f"http://{HOST}:{app.port}{path}"
     wrk(url, 32, 2, headers)
-    name = os.path.join(OUT, f"profile-{label}-{path.strip('/') or 'home'}.nettrace")
+    name = os.path.join(OUT, f"profile-{label}-{path.strip('/').replace('/', '-') or 'home'}.nettrace")
     results = {}
     load = threading.Thread(target=lambda: results.setdefault("run", wrk(url, 32, seconds + 3, headers)))
     load.start()
@@ -78,12 +80,24 @@ def profile(app, path, seconds, top, label):
     print(summary)
 
 
+def first_project(port):
+    """The id of the demo account's first project (a path may say {project}), through the sandbox's API."""
+    token = obtain_token(HOST, port)
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request("GET", "/sandbox/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
+        return str(json.loads(connection.getresponse().read())["items"][0]["id"])
+    finally:
+        connection.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--label", default="now")
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--app", default="webapp", help="the published app's folder under bench/out (webapp-jit: without ReadyToRun, so every frame is named)")
     parser.add_argument("--report", action="store_true", help="summarise the given .nettrace files instead")
     parser.add_argument("paths", nargs="+")
     options = parser.parse_args()
@@ -93,12 +107,14 @@ def main():
         return 0
     environment = dict(setting.split("=", 1) for setting in options.env)
     data = tempfile.mkdtemp(prefix="agileplanner-profile-")
-    app = App("web app", os.path.join(OUT, "webapp"), "AgilePlanner.WebApp.dll",
+    app = App("web app", os.path.join(OUT, options.app), "AgilePlanner.WebApp.dll",
               [f"--DataDirectory={data}", *UNLIMITED], environment)
     try:
         app.start()
         app.wait_ready()
         for path in options.paths:
+            if "{project}" in path:
+                path = path.replace("{project}", first_project(app.port))
             profile(app, path, options.seconds, options.top, options.label)
     finally:
         app.stop()

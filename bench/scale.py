@@ -23,6 +23,9 @@ def missing_servers():
     return ", ".join(absent) or None
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 class Topology:
     """scripts/scale-out.sh run until stopped: HAProxy (round robin) over two instances, Redis, PostgreSQL."""
 
@@ -70,6 +73,21 @@ class Topology:
             with open(f"/proc/{pid}/status") as status:
                 sizes.append(next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")))
         return sizes
+
+    def processes(self):
+        """The topology's processes by role, for their CPU time: each instance, and PostgreSQL's, Redis's and
+        HAProxy's processes (found by name: the benchmark runs no others)."""
+        roles = {f"instance {n + 1}": [pid] for n, pid in enumerate(self.pids)}
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    with open(f"/proc/{pid}/comm") as comm:
+                        name = comm.read().strip()
+                except OSError:
+                    continue
+                if name in ("postgres", "redis-server", "haproxy"):
+                    roles.setdefault(name, []).append(int(pid))
+        return roles
 
     def sql(self, query):
         """One value from the sandbox's PostgreSQL database."""
@@ -141,6 +159,19 @@ class RaceLoad:
                     # A redirect from a page is the app asking the user to connect again: what the race must never cause.
                     self.reconnects[location.split("?", 1)[0] or str(answer.status)] += 1
         browser.close()
+
+
+def cpu_seconds(pids):
+    """User and system CPU time of these processes so far, in seconds (a process gone since counts nothing)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
 
 
 def first_project(port):

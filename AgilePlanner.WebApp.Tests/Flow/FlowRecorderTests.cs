@@ -1,4 +1,6 @@
 using AgilePlanner.WebApp.Flow;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Net.Http.Headers;
 
 namespace AgilePlanner.WebApp.Tests.Flow;
@@ -135,6 +137,31 @@ public sealed class FlowRecorderTests
     }
 
     [Fact]
+    public async Task The_store_holds_no_more_step_entries_than_the_limit_and_a_step_dropped_as_it_comes_is_never_written()
+    {
+        var store = new KeysWrittenCache();
+        var flow = new FlowTestContext(new FlowInspectorOptions { MaxSteps = 3 }, store);
+        var cookie = await flow.StartAsync(FlowTestContext.Step(FlowStepKind.Authorize, "authorize"));
+
+        Assert.Equal(1, store.StepsWritten);
+
+        // Five calls in one append, two places left: the first three give way before they are stored.
+        await flow.Recorder.AppendAsync(FlowTestContext.Request(cookie),
+            Enumerable.Range(1, 5).Select(i => FlowTestContext.Step(FlowStepKind.ApiCall, $"call {i}")).ToArray());
+        Assert.Equal(3, store.StepsWritten);
+        for (var i = 6; i <= 9; i++)
+        {
+            await flow.Recorder.AppendAsync(FlowTestContext.Request(cookie), FlowTestContext.Step(FlowStepKind.ApiCall, $"call {i}"));
+        }
+
+        var record = (await flow.Recorder.GetAsync(FlowTestContext.Request(cookie)))!;
+        Assert.Equal(["authorize", "call 8", "call 9"], record.Steps.Select(s => s.Title));
+        Assert.Equal(7, record.DroppedSteps);
+        Assert.Equal(3, store.StepsHeld);
+        Assert.Equal(7, store.StepsWritten);
+    }
+
+    [Fact]
     public async Task Concurrent_appends_from_one_browser_all_land()
     {
         var flow = new FlowTestContext(new FlowInspectorOptions { MaxSteps = 100 });
@@ -188,5 +215,61 @@ public sealed class FlowRecorderTests
         var record = await flow.Recorder.GetAsync(FlowTestContext.Request(FlowTestContext.CookieSetBy(callback)));
         var step = Assert.Single(record!.Steps);
         Assert.Contains("No authorize request from this browser was on record", Assert.Single(step.Notes));
+    }
+
+    /// <summary>An in-memory store that counts the step entries written and those still held (keys with a step number).</summary>
+    private sealed class KeysWrittenCache : IDistributedCache
+    {
+        private readonly MemoryDistributedCache _inner = new(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+        private readonly HashSet<string> _held = [];
+
+        public int StepsWritten { get; private set; }
+
+        public int StepsHeld
+        {
+            get
+            {
+                lock (_held)
+                {
+                    return _held.Count;
+                }
+            }
+        }
+
+        private static bool IsStep(string key) => key.Count(c => c == ':') == 2;
+
+        public byte[]? Get(string key) => _inner.Get(key);
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => _inner.GetAsync(key, token);
+
+        public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => SetAsync(key, value, options).GetAwaiter().GetResult();
+
+        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+        {
+            if (IsStep(key))
+            {
+                lock (_held)
+                {
+                    StepsWritten++;
+                    _held.Add(key);
+                }
+            }
+            return _inner.SetAsync(key, value, options, token);
+        }
+
+        public void Refresh(string key) => _inner.Refresh(key);
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => _inner.RefreshAsync(key, token);
+
+        public void Remove(string key) => RemoveAsync(key).GetAwaiter().GetResult();
+
+        public Task RemoveAsync(string key, CancellationToken token = default)
+        {
+            lock (_held)
+            {
+                _held.Remove(key);
+            }
+            return _inner.RemoveAsync(key, token);
+        }
     }
 }

@@ -12,15 +12,16 @@ namespace AgilePlanner.WebApp.Tests.Flow;
 /// <summary>A recorder on an in-memory cache and a fake clock, with browsers made of request contexts and a cookie each.</summary>
 internal sealed class FlowTestContext
 {
-    public FlowTestContext(FlowInspectorOptions? options = null)
+    public FlowTestContext(FlowInspectorOptions? options = null, IDistributedCache? cache = null)
     {
         Options = options ?? new FlowInspectorOptions();
+        Cache = cache ?? new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         Recorder = new FlowRecorder(Cache, Time, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<FlowRecorder>.Instance);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
-    public IDistributedCache Cache { get; } = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
+    public IDistributedCache Cache { get; }
 
     public FlowInspectorOptions Options { get; }
 

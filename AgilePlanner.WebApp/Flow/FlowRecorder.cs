@@ -174,7 +174,9 @@ public sealed partial class FlowRecorder(
 
     private static string StepKey(string id, int number) => $"{IndexKey(id)}:{number}";
 
-    // Each step is its own entry and the index only lists them, so an API call costs one small write, not the whole record.
+    // Each step is its own entry and the index only lists them, so an API call costs one small write, not the whole
+    // record. The writes of one append are sent together (to Redis, one round trip instead of one each); a step that
+    // would be dropped in the same append is never written.
     private async Task AddAsync(string id, FlowRecordIndex index, IEnumerable<FlowStep> steps)
     {
         var entry = Expiry(index);
@@ -182,12 +184,14 @@ public sealed partial class FlowRecorder(
         {
             return;
         }
+        var added = new Dictionary<int, FlowStep>();
         foreach (var step in steps)
         {
             var number = index.NextNumber++;
             index.Steps.Add(new FlowStepEntry(number, step.Kind));
-            await cache.SetAsync(StepKey(id, number), JsonSerializer.SerializeToUtf8Bytes(step, Json), entry);
+            added[number] = step;
         }
+        var writes = new List<Task>();
         while (index.Steps.Count > Options.MaxSteps)
         {
             // The connection itself (authorize, callback, token) is what the page is for: API calls give way first.
@@ -195,9 +199,17 @@ public sealed partial class FlowRecorder(
             var dropped = index.Steps[oldest >= 0 ? oldest : 1];
             index.Steps.Remove(dropped);
             index.DroppedSteps++;
-            await cache.RemoveAsync(StepKey(id, dropped.Number));
+            if (!added.Remove(dropped.Number))
+            {
+                writes.Add(cache.RemoveAsync(StepKey(id, dropped.Number)));
+            }
         }
-        await cache.SetAsync(IndexKey(id), JsonSerializer.SerializeToUtf8Bytes(index, Json), entry);
+        foreach (var (number, step) in added)
+        {
+            writes.Add(cache.SetAsync(StepKey(id, number), JsonSerializer.SerializeToUtf8Bytes(step, Json), entry));
+        }
+        writes.Add(cache.SetAsync(IndexKey(id), JsonSerializer.SerializeToUtf8Bytes(index, Json), entry));
+        await Task.WhenAll(writes);
     }
 
     private DistributedCacheEntryOptions? Expiry(FlowRecordIndex index)
