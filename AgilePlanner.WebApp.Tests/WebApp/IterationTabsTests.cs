@@ -57,6 +57,37 @@ public sealed class IterationTabsTests
         Assert.Empty(app.Provider.Unexpected);
     }
 
+    [Fact]
+    public async Task A_project_page_asks_for_the_project_and_its_iterations_at_once()
+    {
+        await using var app = new ClientAppFactory();
+        using var iterationsAsked = new ManualResetEventSlim();
+        var askedTogether = false;
+        // The project's answer waits for the iterations' request: asked one after the other, it would wait in vain.
+        app.Provider.IssuingTokens().ServingApi((request, path) =>
+        {
+            var route = path.Split('?')[0];
+            if (route == "projects/7/iterations")
+            {
+                iterationsAsked.Set();
+            }
+            else if (route == "projects/7")
+            {
+                askedTogether = iterationsAsked.Wait(TimeSpan.FromSeconds(5), Cancel);
+            }
+            return NumberedIterations(request, path);
+        });
+        using var browser = app.CreateBrowser();
+        await ClientFlow.ConnectAsync(browser);
+
+        using var response = await browser.GetAsync("/projects/7", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(askedTogether, "The iterations were asked for only after the project's answer.");
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("Engine", page.QuerySelector("h1")?.TextContent.Trim());
+    }
+
     /// <summary>Opens every project of the list and every iteration tab of each; each tab must list stories of its own.</summary>
     private static async Task<Dictionary<string, int>> WalkEveryTabAsync(HttpClient browser)
     {

@@ -66,8 +66,13 @@ public sealed partial class ProjectsController(AgilePlannerApiClient api, AgileP
 
     private async Task<ProjectViewModel> LoadAsync(string id, string? iteration, string? state, string? cursor, NewStoryForm form, CancellationToken cancellationToken)
     {
-        var project = await api.GetProjectAsync(id, cancellationToken);
-        var iterations = await api.GetIterationsAsync(id, cancellationToken).ToListAsync(cancellationToken);
+        // The project and its iterations need only the id: asked for at once, the page waits for one answer, not two in a
+        // row. When both fail, WhenAll reports the first task's failure: the project's (its 404 says it does not exist).
+        var projectCall = api.GetProjectAsync(id, cancellationToken);
+        var iterationsCall = api.GetIterationsAsync(id, cancellationToken).ToListAsync(cancellationToken).AsTask();
+        await Task.WhenAll(projectCall, iterationsCall);
+        var project = await projectCall;
+        var iterations = await iterationsCall;
         var number = int.TryParse(iteration, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
         var chosen = iterations.FirstOrDefault(i => i.Number == number)
             ?? iterations.FirstOrDefault(i => i.State == "current")
