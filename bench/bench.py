@@ -682,6 +682,8 @@ class Bench:
             requests = load.run(self.settings.race_seconds)
             end = topology.rss_mb()
             refreshes = topology.refresh_tokens() - before
+            # Half a life apart at least: two refreshes closer than that are one token refreshed twice.
+            doubled = topology.double_refreshes(lifetime / 2)
         sessions = len(load.browsers)
         # The client refreshes a token in the last tenth of its life (SessionTokenNames.RefreshMargin), so under a
         # steady load each session's token lives 0.9 of its lifetime: one refresh per life is what the provider should see.
@@ -691,15 +693,16 @@ class Bench:
             "sign_in_seconds": round(signing, 1), "requests": requests, "rps": round(requests / self.settings.race_seconds, 1),
             "statuses": dict(load.statuses), "reconnects": dict(load.reconnects), "errors": load.errors[:20],
             "served_by": dict(load.served_by), "refreshes": refreshes, "expiries": round(expiries, 1),
-            "refreshes_per_expiry": round(refreshes / expiries, 2),
+            "refreshes_per_expiry": round(refreshes / expiries, 2), "double_refreshes": doubled,
             "rss_after_warmup_mb": [round(r, 1) for r in warm], "rss_after_load_mb": [round(r, 1) for r in end],
             "rss_growth": [round(e / w, 3) for w, e in zip(warm, end)],
         }
         self.results.figures["refresh_race"] = figure
         reconnects = sum(load.reconnects.values()) + len(load.errors)
         self.results.target("refresh race: reconnects and errors", reconnects, 0, reconnects == 0)
-        self.results.target("refresh race: refreshes per token life", figure["refreshes_per_expiry"], 1.0,
-                            figure["refreshes_per_expiry"] <= 1.0)
+        # The mean over the window depends on where each session's token lives fall in it (the sessions signed in
+        # together, so their lives are in step: 4 or 5 lives fit in 60 s); the count of tokens refreshed twice does not.
+        self.results.target("refresh race: tokens refreshed twice in one life", doubled, 0, doubled == 0)
         growth = max(figure["rss_growth"])
         self.results.target("refresh race: RSS growth of each instance", growth, 1.10, growth <= 1.10, "x")
 
@@ -910,7 +913,7 @@ def print_table(results, settings, seconds):
         row(f"16. refresh race, {f['sessions']} sessions, {f['seconds']}s, {f['access_token_seconds']}s tokens",
             f"{f['rps']:.0f} req/s, {sum(f['reconnects'].values())} reconnects, {len(f['errors'])} errors",
             f"{f['refreshes']} refreshes for {f['expiries']:.0f} token lives",
-            f"{f['refreshes_per_expiry']:.2f} (target <= 1.0)")
+            f"{f['refreshes_per_expiry']:.2f}; {f.get('double_refreshes', '?')} refreshed twice (target 0)")
         row("   RSS of each instance", " / ".join(f"{w:.0f} -> {e:.0f} MB" for w, e in
                                                   zip(f["rss_after_warmup_mb"], f["rss_after_load_mb"])), "",
             f"{max(f['rss_growth']):.2f} (target <= 1.10)")

@@ -97,6 +97,14 @@ class Topology:
             capture_output=True, text=True, timeout=30, check=True)
         return int(answer.stdout.strip())
 
+    def double_refreshes(self, within_seconds):
+        """Refresh tokens issued for the same authorization (one browser's connection) less than `within_seconds`
+        after the one before: a token refreshed twice in one life, what one request at the provider per refresh rules out."""
+        return self.sql(
+            'SELECT count(*) FROM (SELECT "CreationDate" - lag("CreationDate") OVER '
+            '(PARTITION BY "AuthorizationId" ORDER BY "CreationDate") AS gap FROM "OpenIddictTokens" '
+            f"WHERE \"Type\" LIKE '%refresh_token') AS issued WHERE gap < interval '{within_seconds} seconds'")
+
     def refresh_tokens(self):
         return self.sql("SELECT count(*) FROM \"OpenIddictTokens\" WHERE \"Type\" LIKE '%refresh_token'")
 
