@@ -176,16 +176,7 @@ class Bench:
         self.stories_query = f"?iteration={current['id']}&limit=25" if current else "?limit=25"
 
     def api_get(self, path):
-        connection = http.client.HTTPConnection(HOST, self.webapp.port, timeout=10)
-        try:
-            connection.request("GET", path, headers={"Authorization": f"Bearer {self.token}"})
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"GET {path} answered {response.status}")
-            return body
-        finally:
-            connection.close()
+        return self._api_get_on(self.webapp.port, self.token, path)
 
     @property
     def cookie_header(self):
