@@ -3,6 +3,8 @@ using System.Text.Json;
 using AgilePlanner.Sandbox;
 using AgilePlanner.Sandbox.Seeding;
 using AgilePlanner.WebApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,11 +54,21 @@ public sealed class SandboxStartupTests : IAsyncDisposable
         Directory.CreateDirectory(_app.DataDirectory);
         await File.WriteAllTextAsync(Path.Combine(_app.DataDirectory, "sandbox.db"), "this is not a SQLite database", Cancel);
         HoldBackTheSeeder(_app);
+        // The request must be in the pipeline before the seeder fails and the app stops: a request the test server has
+        // not started by then is refused with ObjectDisposedException, which says nothing about the sandbox.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holdBack = _app.ConfigureTestServices;
+        _app.ConfigureTestServices = services =>
+        {
+            holdBack?.Invoke(services);
+            services.AddSingleton<IStartupFilter>(new SignalOnEntry(entered));
+        };
         using var client = _app.CreateClient();
         var readiness = _app.Services.GetRequiredService<SandboxReadiness>();
         var stopping = new TaskCompletionSource();
         _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
         var waiting = client.GetAsync("/sandbox/signin", Cancel);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
 
         using var seeder = ActivatorUtilities.CreateInstance<SandboxSeeder>(_app.Services);
         await seeder.StartAsync(Cancel);
@@ -95,6 +107,20 @@ public sealed class SandboxStartupTests : IAsyncDisposable
     }
 
     /// <summary>The seeder is held back, to be started by hand: the window a slow first start opens, made as wide as needed.</summary>
+    /// <summary>Signals when the first request enters the pipeline, ahead of every middleware of the app.</summary>
+    private sealed class SignalOnEntry(TaskCompletionSource entered) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                entered.TrySetResult();
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
     private static void HoldBackTheSeeder(AgilePlannerAppFactory app) => app.ConfigureTestServices = services =>
         services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SandboxSeeder)));
 
