@@ -6,7 +6,7 @@ using Npgsql;
 namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
-/// A request under /sandbox that finds its database unreachable (PostgreSQL stopped, restarting, refusing connections)
+/// A request under /sandbox (the middleware runs in the sandbox's branch only, <c>UseAgilePlannerSandbox</c>) that finds its database unreachable (PostgreSQL stopped, restarting, refusing connections)
 /// answers 503 with <see cref="SandboxUnavailable"/>, not a 500; the next request tries again, so the sandbox recovers by
 /// itself once the database is back.
 /// </summary>
@@ -14,12 +14,6 @@ internal sealed partial class DatabaseOutage(RequestDelegate next, ILogger<Datab
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath, StringComparison.OrdinalIgnoreCase))
-        {
-            await next(context);
-            return;
-        }
-
         try
         {
             await next(context);

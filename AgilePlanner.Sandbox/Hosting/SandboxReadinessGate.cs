@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace AgilePlanner.Sandbox.Hosting;
 
 /// <summary>
-/// Holds requests under /sandbox until <see cref="SandboxReadiness"/> is ready, at most <see cref="Patience"/>: a database
+/// Holds requests under /sandbox (the middleware runs in the sandbox's branch only, <c>UseAgilePlannerSandbox</c>) until <see cref="SandboxReadiness"/> is ready, at most <see cref="Patience"/>: a database
 /// that is not reachable at start keeps the sandbox preparing, and its visitors get a 503 rather than an endless wait.
 /// </summary>
 internal sealed class SandboxReadinessGate(RequestDelegate next, SandboxReadiness readiness)
@@ -12,7 +12,7 @@ internal sealed class SandboxReadinessGate(RequestDelegate next, SandboxReadines
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!readiness.IsReady && context.Request.Path.StartsWithSegments(Authorization.SandboxIssuer.BasePath, StringComparison.OrdinalIgnoreCase))
+        if (!readiness.IsReady)
         {
             try
             {
