@@ -26,6 +26,9 @@ public static partial class Masking
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // An assertion's header and claims, each on one line.
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary><c>abcd…wxyz</c> for a long value, <see cref="Hidden"/> for a short one, empty for none.</summary>
     public static string Mask(string? value)
     {
@@ -73,7 +76,7 @@ public static partial class Masking
                     return null;
                 }
                 MaskNode(obj);
-                return obj.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                return obj.ToJsonString(CompactJson);
             }
             catch (Exception exception) when (exception is FormatException or JsonException or ArgumentException or InvalidOperationException)
             {
