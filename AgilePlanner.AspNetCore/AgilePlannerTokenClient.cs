@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -209,26 +210,33 @@ internal sealed class AgilePlannerTokenClient(TimeProvider timeProvider, IHttpCo
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var body = new byte[MaxResponseBytes + 1];
-        var length = 0;
-        int read;
-        while (length < body.Length && (read = await stream.ReadAsync(body.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-        if (length > MaxResponseBytes)
-        {
-            return null;
-        }
-
+        // One byte over the limit tells a longer answer from one of exactly the limit.
+        var body = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
         try
         {
+            var length = 0;
+            int read;
+            while (length <= MaxResponseBytes && (read = await stream.ReadAsync(body.AsMemory(length, MaxResponseBytes + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+            if (length > MaxResponseBytes)
+            {
+                return null;
+            }
+
+            // The clone owns its data: the buffer goes back to the pool once the document is disposed.
             using var document = JsonDocument.Parse(body.AsMemory(0, length));
             return document.RootElement.Clone();
         }
         catch (JsonException)
         {
             return null;
+        }
+        finally
+        {
+            // Cleared first: the answer held tokens.
+            ArrayPool<byte>.Shared.Return(body, clearArray: true);
         }
     }
 
