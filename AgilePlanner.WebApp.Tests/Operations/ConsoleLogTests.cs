@@ -131,6 +131,29 @@ public sealed class ConsoleLogTests
     }
 
     [Fact]
+    public async Task An_output_that_fails_loses_its_lines_but_never_stops_logging_and_later_lines_get_through()
+    {
+        var logger = ShippedLogger(queueLimit: 100);
+        Console.Break();
+
+        // Far more than the queue holds and the buffer takes: with the writer stopped by a failed write, this would wait forever.
+        var logging = Task.Run(() =>
+        {
+            for (var line = 0; line < 5_000; line++)
+            {
+                logger.Information(RequestLogging.MessageTemplate, "GET", $"/lost/{line}", 200, 1.5);
+            }
+        }, TestContext.Current.CancellationToken);
+        await logging.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Console.Mend();
+        logger.Information("After the failure {Marker}", _key);
+        ((IDisposable)logger).Dispose();
+
+        Assert.Contains(Console.Lines, l => l.Contains(_key, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_event_that_cannot_be_formatted_leaves_every_other_line_whole()
     {
         var sink = new BufferedConsoleSink(Console, new RefusesMarkedEvents(), queueLimit: 10);

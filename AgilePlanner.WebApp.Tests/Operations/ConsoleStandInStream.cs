@@ -5,7 +5,7 @@ namespace AgilePlanner.WebApp.Tests.Operations;
 
 /// <summary>
 /// The standard output as a test sees it: every write the sink makes, with the thread that made it, and a gate that,
-/// while closed, holds every write as a stalled log collector would.
+/// while closed, holds every write as a stalled log collector would; and, broken, fails every write.
 /// </summary>
 public sealed class ConsoleStandInStream : Stream
 {
@@ -14,6 +14,7 @@ public sealed class ConsoleStandInStream : Stream
     private readonly MemoryStream _written = new();
     private readonly ManualResetEventSlim _open = new(initialState: true);
     private int _writes;
+    private volatile bool _broken;
 
     /// <summary>The stand-in that configuration names with <paramref name="key"/>, one a test.</summary>
     public static ConsoleStandInStream For(string key) => Consoles.GetOrAdd(key, _ => new ConsoleStandInStream());
@@ -40,11 +41,20 @@ public sealed class ConsoleStandInStream : Stream
 
     public void Resume() => _open.Set();
 
+    /// <summary>Every write fails, as on a pipe whose reader has gone, until <see cref="Mend"/>.</summary>
+    public void Break() => _broken = true;
+
+    public void Mend() => _broken = false;
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _open.Wait();
+        if (_broken)
+        {
+            throw new IOException("Broken pipe");
+        }
         lock (_written)
         {
             _written.Write(buffer);

@@ -80,31 +80,37 @@ public sealed class BufferedConsoleSink : ILogEventSink, IDisposable
         }
     }
 
+    private void WriteWhole(LogEvent logEvent)
+    {
+        var text = _line.GetStringBuilder().Clear();
+        try
+        {
+            _formatter.Format(logEvent, _line);
+        }
+        catch (Exception failure)
+        {
+            SelfLog.WriteLine("An event could not be formatted for the console: {0}", failure);
+            return;
+        }
+        foreach (var chunk in text.GetChunks())
+        {
+            _output.Write(chunk.Span);
+        }
+    }
+
     private void WriteBatches()
     {
         var reader = _queue.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (reader.TryRead(out var logEvent))
-            {
-                var text = _line.GetStringBuilder().Clear();
-                try
-                {
-                    _formatter.Format(logEvent, _line);
-                }
-                catch (Exception failure)
-                {
-                    SelfLog.WriteLine("An event could not be formatted for the console: {0}", failure);
-                    continue;
-                }
-                foreach (var chunk in text.GetChunks())
-                {
-                    _output.Write(chunk.Span);
-                }
-            }
-
+            // A write fails when the buffer fills as much as when it is flushed: both are caught, so the writer never stops
+            // (a stopped writer would leave every logging thread waiting for room).
             try
             {
+                while (reader.TryRead(out var logEvent))
+                {
+                    WriteWhole(logEvent);
+                }
                 _output.Flush();
             }
             catch (Exception failure) when (failure is IOException or ObjectDisposedException)
