@@ -97,12 +97,12 @@ class Bench:
         self.project_id = None
         self.stories_query = ""
 
-    def new_webapp(self):
+    def new_webapp(self, data=None):
         return App(
             "web app",
             os.path.join(OUT, "webapp"),
             "AgilePlanner.WebApp.dll",
-            [f"--DataDirectory={self.data}", "--Sandbox:Enabled=true", *UNLIMITED, *os.environ.get("BENCH_APP_ARGS", "").split()],
+            [f"--DataDirectory={data or self.data}", "--Sandbox:Enabled=true", *UNLIMITED, *os.environ.get("BENCH_APP_ARGS", "").split()],
         )
 
     def new_template(self):
@@ -457,7 +457,7 @@ class Bench:
                 *os.environ.get("BENCH_APP_ARGS", "").split(),
             ], port=client_port)
             for key, app, sandbox, signing_in in (
-                ("default", self.new_webapp_fresh(), None, lambda a: sign_in(HOST, a.port)),
+                ("default", self.new_webapp(tempfile.mkdtemp(prefix="fresh-", dir=self.data)), None, lambda a: sign_in(HOST, a.port)),
                 ("client_alone", client, provider, lambda a: sign_in_across(client_host, a.port, HOST, provider.port)),
             ):
                 with app:
@@ -482,11 +482,6 @@ class Bench:
         failures = figure["default_failures"] + figure["client_alone_failures"]
         self.results.target("memory, fresh processes: failed requests", failures, 0, failures == 0)
         self.results.figures["memory_client_alone"] = figure
-
-    def new_webapp_fresh(self):
-        app = self.new_webapp()
-        app.arguments[0] = f"--DataDirectory={tempfile.mkdtemp(prefix='fresh-', dir=self.data)}"
-        return app
 
     def _first_project_page(self, port):
         """A sandbox's demo data has ids of its own: its first project, found through its API."""
