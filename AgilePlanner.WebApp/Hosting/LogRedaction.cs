@@ -16,9 +16,14 @@ public sealed partial class LogRedaction : ILogEventEnricher
 {
     public const string Mask = "***";
 
-    // Every pattern below needs one of these: '=' or ':' (query values, assignments), a credential scheme, or a JWT's "eyJ".
+    // Every pattern below needs one of these: '=' (query values, assignments), a credential scheme, or a JWT's "eyJ"...
     private static readonly SearchValues<string> MayHoldSecret =
-        SearchValues.Create(["=", ":", "bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(["=", "bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
+
+    // ...or ':' with a secret's name ("password: ...", "access_token": "..."). A ':' alone is in every host and port and
+    // every time of day that is logged, and would send most lines through all four patterns for nothing.
+    private static readonly SearchValues<string> SecretParameterNames =
+        SearchValues.Create([.. SecretNames.Parameters], StringComparison.OrdinalIgnoreCase);
 
     // Property names repeat on every request (RequestPath, StatusCode...): each is matched once, up to a bound.
     private const int MaxCachedNames = 1024;
@@ -45,7 +50,8 @@ public sealed partial class LogRedaction : ILogEventEnricher
     /// <summary>The text with query values, credentials and token-shaped strings masked.</summary>
     public static string RedactText(string text)
     {
-        if (!text.AsSpan().ContainsAny(MayHoldSecret))
+        var span = text.AsSpan();
+        if (!span.ContainsAny(MayHoldSecret) && !(span.Contains(':') && span.ContainsAny(SecretParameterNames)))
         {
             return text;
         }
