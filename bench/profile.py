@@ -1,9 +1,9 @@
 """The top costs of a page under load: dotnet-trace's CPU samples of the published web app, summarised by topN.
 
-    python3 bench/profile.py [--seconds 8] [--top 40] [--env KEY=VALUE ...] PATH ...
+    python3 bench/profile.py [--seconds 8] [--warmup 2] [--top 40] [--env KEY=VALUE ...] PATH ...
 
 Each PATH (`/`, `/account`, `/projects/{project}`: the first demo project) is loaded with wrk at 32 connections (niced, bounded: the trace's seconds plus
-warm-up) while `dotnet-trace collect-linux --profile cpu-sampling` records the process; `dotnet-trace report
+warm-up; `--warmup 20` lets the JIT finish its tiers first, so the trace shows the steady state) while `dotnet-trace collect-linux --profile cpu-sampling` records the process; `dotnet-trace report
 FILE topN --inclusive` then names the methods on the stack longest (printed without the kernel's, the C
 library's and the async plumbing's frames; precompiled code shows as its module, `agileplanner.webapp!?`). `--report FILE...` summarises old traces. A signed-in session is made for every
 path but `/`. The traces stay in bench/out/profile-*.nettrace (with a speedscope copy for a flame view).
@@ -55,12 +55,12 @@ def report(name, top):
     return named(listing.stdout, top) if listing.returncode == 0 else listing.stderr
 
 
-def profile(app, path, seconds, top, label):
+def profile(app, path, seconds, top, label, warmup):
     headers = [f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"]
     if path != "/":
         headers.append(f"Cookie: {sign_in(HOST, app.port).cookie_header}")
     url = f"http://{HOST}:{app.port}{path}"
-    wrk(url, 32, 2, headers)
+    wrk(url, 32, warmup, headers)
     name = os.path.join(OUT, f"profile-{label}-{path.strip('/').replace('/', '-') or 'home'}.nettrace")
     results = {}
     load = threading.Thread(target=lambda: results.setdefault("run", wrk(url, 32, seconds + 3, headers)))
@@ -95,6 +95,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of load on each path before the trace starts")
     parser.add_argument("--label", default="now")
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--app", default="webapp", help="the published app's folder under bench/out (webapp-jit: without ReadyToRun, so every frame is named)")
@@ -115,7 +116,7 @@ def main():
         for path in options.paths:
             if "{project}" in path:
                 path = path.replace("{project}", first_project(app.port))
-            profile(app, path, options.seconds, options.top, options.label)
+            profile(app, path, options.seconds, options.top, options.label, options.warmup)
     finally:
         app.stop()
         shutil.rmtree(data, ignore_errors=True)

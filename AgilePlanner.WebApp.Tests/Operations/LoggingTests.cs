@@ -112,6 +112,23 @@ public sealed class LoggingTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void A_categorys_logger_is_made_once_and_writes_to_every_sink()
+    {
+        var factory = _app.Services.GetRequiredService<ILoggerFactory>();
+
+        var first = factory.CreateLogger("AgilePlanner.Flow");
+        var second = factory.CreateLogger("AgilePlanner.Flow");
+        second.LogInformation("Second logger of one category, with {AccessToken}", AccessToken);
+
+        Assert.Same(first, second);
+        Assert.NotSame(first, factory.CreateLogger("AgilePlanner.Console"));
+        var line = Assert.Single(_app.Logs.Lines, l => l.Contains("Second logger of one category"));
+        Assert.DoesNotContain(AccessToken, line);
+        var logged = Assert.Single(_events.Events, e => e.MessageTemplate.Text.StartsWith("Second logger", StringComparison.Ordinal));
+        Assert.Equal("\"AgilePlanner.Flow\"", logged.Properties["SourceContext"].ToString());
+    }
+
     [Theory]
     [InlineData("GET /callback?code=abc123&state=xyz", "GET /callback?code=***&state=***")]
     [InlineData("Authorization: Bearer abc.def-ghi", "Authorization: Bearer ***")]
@@ -119,6 +136,10 @@ public sealed class LoggingTests : IAsyncLifetime
     [InlineData("{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}", "{\"access_token\":\"***\",\"token_type\":\"Bearer\"}")]
     [InlineData("id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl done", "id *** done")]
     [InlineData("HTTP GET /projects/42 responded 200", "HTTP GET /projects/42 responded 200")]
+    [InlineData("Now listening on: http://127.0.0.1:5080 at 12:30:01", "Now listening on: http://127.0.0.1:5080 at 12:30:01")]
+    [InlineData("password: hunter2-value", "password: ***")]
+    [InlineData("answer {\"refresh_token\": \"tGzv3JOkF0XG5Qx2TlKWIA\"}", "answer {\"refresh_token\": \"***\"}")]
+    [InlineData("Client_Secret: s3cr3t-value", "Client_Secret: ***")]
     public void Redacted_text_keeps_the_story_and_drops_the_secrets(string text, string expected)
     {
         Assert.Equal(expected, LogRedaction.RedactText(text));

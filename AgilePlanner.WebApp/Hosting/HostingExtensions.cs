@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace AgilePlanner.WebApp.Hosting;
 
@@ -12,10 +13,16 @@ public static class HostingExtensions
         // A logger per host, never the static Log.Logger: hosts side by side (tests) would otherwise write into
         // whichever pipeline started last, and lose every line once any of them stops.
         // The logger is the container's: disposed when the host stops, which writes the console's queued lines first.
+        // Other logging providers (the tests' log collector) are written to only when there are any: Serilog's own
+        // option would put a sink in front of every event that turns it into the framework's form for no one.
         builder.Services.AddSerilog(
-            (services, logger) => ConfigureLogger(logger, builder.Configuration, services),
+            (services, logger) => ConfigureLogger(logger, builder.Configuration, services).WriteToRegisteredProviders(services),
             preserveStaticLogger: true,
-            writeToProviders: true);
+            writeToProviders: false);
+        var serilogFactory = builder.Services.Last(descriptor => descriptor.ServiceType == typeof(ILoggerFactory));
+        builder.Services.Remove(serilogFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(
+            services => new CachingLoggerFactory((ILoggerFactory)serilogFactory.ImplementationFactory!(services)));
         return builder;
     }
 
@@ -32,4 +39,18 @@ public static class HostingExtensions
             .Filter.ByExcluding(StartupFailure.IsReportedOnExit)
             // Last, so it also sees what the other enrichers added.
             .Enrich.With<LogRedaction>();
+
+    private static LoggerConfiguration WriteToRegisteredProviders(this LoggerConfiguration logger, IServiceProvider services)
+    {
+        var providers = services.GetServices<ILoggerProvider>().ToList();
+        if (providers.Count == 0)
+        {
+            return logger;
+        }
+
+        // The providers are the container's, disposed by it; the collection only hands them the events.
+        var collection = new LoggerProviderCollection();
+        providers.ForEach(collection.AddProvider);
+        return logger.WriteTo.Providers(collection);
+    }
 }
