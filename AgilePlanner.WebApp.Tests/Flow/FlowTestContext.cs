@@ -16,7 +16,18 @@ internal sealed class FlowTestContext
     {
         Options = options ?? new FlowInspectorOptions();
         Cache = cache ?? new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
-        Recorder = new FlowRecorder(Cache, Time, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<FlowRecorder>.Instance);
+        Recorder = new FlowRecorder(
+            new DistributedCacheFlowRecordStore(Cache, NullLogger<DistributedCacheFlowRecordStore>.Instance),
+            Time, Microsoft.Extensions.Options.Options.Create(Options));
+    }
+
+    /// <summary>A recorder on the given store, on the given clock (instances that share a store share a clock).</summary>
+    public FlowTestContext(IFlowRecordStore store, FlowInspectorOptions? options = null, FakeTimeProvider? time = null)
+    {
+        Options = options ?? new FlowInspectorOptions();
+        Time = time ?? Time;
+        Cache = null!;
+        Recorder = new FlowRecorder(store, Time, Microsoft.Extensions.Options.Options.Create(Options));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));

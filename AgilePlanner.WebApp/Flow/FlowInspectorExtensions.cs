@@ -20,6 +20,8 @@ public static class FlowInspectorExtensions
         services.AddOptions<FlowInspectorOptions>()
             .Configure<IOptionsMonitor<TOptions>>((options, oauth) => options.CallbackPath = oauth.Get(scheme).CallbackPath)
             .Validate(options => options.MaxSteps >= 5 && options.MaxBodyChars >= 256 && options.MaxValueChars >= 64, "FlowInspector limits are too small to show a flow.");
+        // In the distributed cache unless a store was registered before (Redis, for several instances).
+        services.TryAddSingleton<IFlowRecordStore, DistributedCacheFlowRecordStore>();
         services.TryAddSingleton<FlowRecorder>();
         services.TryAddTransient<FlowRecordingHandler>();
         services.TryAddSingleton<FlowEventTargets>();

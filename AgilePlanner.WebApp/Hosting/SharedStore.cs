@@ -1,4 +1,5 @@
 using AgilePlanner.Sandbox;
+using AgilePlanner.WebApp.Flow;
 using Medallion.Threading.Redis;
 using Medallion.Threading;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -61,6 +62,10 @@ public static class SharedStore
                 options.InstanceName = "AgilePlanner:";
                 options.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer);
             });
+
+            // The flow records in Redis itself, not through the cache: an append is one atomic script, so two instances
+            // adding to one browser's record at once both land.
+            builder.Services.AddSingleton<IFlowRecordStore, RedisFlowRecordStore>();
 
             // One refresh of a session at a time across every instance (AgilePlanner.AspNetCore takes the lock provider it
             // finds): a lease of 10 s, renewed while the refresh runs, so an instance that dies holding it frees it by itself.
