@@ -1,3 +1,0 @@
-namespace AgilePlanner.WebApp.Flow;
-
-public sealed record FlowLinks(bool Flow, bool Console);
