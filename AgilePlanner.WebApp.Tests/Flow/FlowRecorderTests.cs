@@ -120,11 +120,7 @@ public sealed class FlowRecorderTests
     {
         var flow = new FlowTestContext(new FlowInspectorOptions { MaxSteps = 6 });
         var cookie = await flow.StartAsync(FlowTestContext.Step(FlowStepKind.Authorize, "authorize"));
-        await flow.Recorder.AppendAsync(
-            FlowTestContext.Request(cookie),
-            FlowTestContext.Step(FlowStepKind.Callback, "callback"),
-            FlowTestContext.Step(FlowStepKind.TokenRequest, "token request"),
-            FlowTestContext.Step(FlowStepKind.TokenResponse, "token response"));
+        await flow.Recorder.AppendAsync(FlowTestContext.Request(cookie), FlowTestContext.ConnectionSteps());
 
         for (var i = 1; i <= 5; i++)
         {

@@ -60,6 +60,10 @@ internal sealed class FlowTestContext
 
     public static FlowStep Step(FlowStepKind kind, string title = "step") => new() { Kind = kind, Title = title };
 
+    /// <summary>The steps that follow the authorize redirect in a connection: the callback and the token exchange.</summary>
+    public static FlowStep[] ConnectionSteps() =>
+        [Step(FlowStepKind.Callback, "callback"), Step(FlowStepKind.TokenRequest, "token request"), Step(FlowStepKind.TokenResponse, "token response")];
+
     /// <summary>Starts a record in a new browser and returns that browser's cookie.</summary>
     public async Task<string> StartAsync(FlowStep? first = null, bool https = false)
     {

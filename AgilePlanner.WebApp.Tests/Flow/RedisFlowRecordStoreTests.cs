@@ -52,11 +52,7 @@ public sealed class RedisFlowRecordStoreTests : IAsyncLifetime
         var one = Instance(new FlowInspectorOptions { MaxSteps = 6 });
         var two = Instance(new FlowInspectorOptions { MaxSteps = 6 }, one.Time);
         var cookie = await one.StartAsync(FlowTestContext.Step(FlowStepKind.Authorize, "authorize"));
-        await two.Recorder.AppendAsync(
-            FlowTestContext.Request(cookie),
-            FlowTestContext.Step(FlowStepKind.Callback, "callback"),
-            FlowTestContext.Step(FlowStepKind.TokenRequest, "token request"),
-            FlowTestContext.Step(FlowStepKind.TokenResponse, "token response"));
+        await two.Recorder.AppendAsync(FlowTestContext.Request(cookie), FlowTestContext.ConnectionSteps());
 
         for (var i = 1; i <= 5; i++)
         {
