@@ -14,7 +14,8 @@ public static class HostingExtensions
         // whichever pipeline started last, and lose every line once any of them stops.
         // The logger is the container's: disposed when the host stops, which writes the console's queued lines first.
         // Other logging providers (the tests' log collector) are written to only when there are any: Serilog's own
-        // option would put a sink in front of every event that turns it into the framework's form for no one.
+        // option would put a sink in front of every event that turns it into the framework's form for no one. They are
+        // the ones registered in the container; a provider given to ILoggerFactory.AddProvider later is not written to.
         builder.Services.AddSerilog(
             (services, logger) => ConfigureLogger(logger, builder.Configuration, services).WriteToRegisteredProviders(services),
             preserveStaticLogger: true,
