@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 
 namespace AgilePlanner.WebApp.Flow;
@@ -8,10 +7,8 @@ namespace AgilePlanner.WebApp.Flow;
 /// and an entry a step. Appends to one record are made one at a time by a lock in this process, so this store is for one
 /// instance; several instances on Redis use <see cref="RedisFlowRecordStore"/>, whose appends are atomic in Redis itself.
 /// </summary>
-public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache cache, ILogger<DistributedCacheFlowRecordStore> logger) : IFlowRecordStore
+public sealed class DistributedCacheFlowRecordStore(IDistributedCache cache, ILogger<DistributedCacheFlowRecordStore> logger) : IFlowRecordStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     // Steps of one record come from concurrent requests of the same browser; a lock per stripe keeps appends whole.
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
@@ -49,7 +46,7 @@ public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache ca
         foreach (var entry in index.Steps)
         {
             var bytes = await cache.GetAsync(StepKey(key, entry.Number));
-            if (bytes is not null && Deserialize<FlowStep>(bytes) is { } step)
+            if (bytes is not null && FlowRecordJson.Deserialize<FlowStep>(bytes, logger) is { } step)
             {
                 record.Steps.Add(step);
             }
@@ -59,7 +56,7 @@ public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache ca
 
     public async Task RemoveAsync(string key)
     {
-        if (await cache.GetAsync(key) is { } bytes && Deserialize<FlowRecordIndex>(bytes) is { } index)
+        if (await cache.GetAsync(key) is { } bytes && FlowRecordJson.Deserialize<FlowRecordIndex>(bytes, logger) is { } index)
         {
             foreach (var entry in index.Steps)
             {
@@ -103,16 +100,16 @@ public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache ca
         }
         foreach (var (number, step) in added)
         {
-            writes.Add(cache.SetAsync(StepKey(key, number), JsonSerializer.SerializeToUtf8Bytes(step, Json), entry));
+            writes.Add(cache.SetAsync(StepKey(key, number), FlowRecordJson.Serialize(step), entry));
         }
-        writes.Add(cache.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(index, Json), entry));
+        writes.Add(cache.SetAsync(key, FlowRecordJson.Serialize(index), entry));
         await Task.WhenAll(writes);
     }
 
     private async Task<FlowRecordIndex?> ReadIndexAsync(string key, DateTimeOffset now)
     {
         var bytes = await cache.GetAsync(key);
-        var index = bytes is null ? null : Deserialize<FlowRecordIndex>(bytes);
+        var index = bytes is null ? null : FlowRecordJson.Deserialize<FlowRecordIndex>(bytes, logger);
         // The cache's own expiry runs on its clock; this check runs on the app's, so tests can move time.
         if (index is not null && index.ExpiresAt <= now)
         {
@@ -120,20 +117,6 @@ public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache ca
             return null;
         }
         return index;
-    }
-
-    private T? Deserialize<T>(byte[] bytes)
-        where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(bytes, Json);
-        }
-        catch (JsonException exception)
-        {
-            LogUnreadableRecord(logger, exception);
-            return null;
-        }
     }
 
     /// <summary>What the cache keeps under a record's key: when it started and expires, and which step entries it has, in order.</summary>
@@ -153,7 +136,4 @@ public sealed partial class DistributedCacheFlowRecordStore(IDistributedCache ca
     }
 
     private sealed record FlowStepEntry(int Number, FlowStepKind Kind);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A flow record could not be read and was ignored")]
-    private static partial void LogUnreadableRecord(ILogger logger, Exception exception);
 }

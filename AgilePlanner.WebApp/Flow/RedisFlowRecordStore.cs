@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AgilePlanner.WebApp.Hosting;
 using StackExchange.Redis;
 
@@ -11,10 +10,8 @@ namespace AgilePlanner.WebApp.Flow;
 /// Each operation is one script, so an append is one round trip and atomic: two instances adding to one browser's record at
 /// once both land, numbered apart, with the limit applied to the whole.
 /// </summary>
-public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<RedisFlowRecordStore> logger) : IFlowRecordStore
+public sealed class RedisFlowRecordStore(RedisConnection redis, ILogger<RedisFlowRecordStore> logger) : IFlowRecordStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     // KEYS: meta, entries, steps. ARGV: milliseconds to live, expires (Unix ms), started, challenge, first kind, first step.
     private const string CreateScript = """
         redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
@@ -94,7 +91,7 @@ public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<
             start.StartedAt.ToString("O", CultureInfo.InvariantCulture),
             start.CodeChallenge ?? string.Empty,
             (int)firstStep.Kind,
-            JsonSerializer.SerializeToUtf8Bytes(firstStep, Json),
+            FlowRecordJson.Serialize(firstStep),
         ]);
     }
 
@@ -111,7 +108,7 @@ public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<
         for (var i = 0; i < steps.Count; i++)
         {
             values[3 + 2 * i] = (int)steps[i].Kind;
-            values[4 + 2 * i] = JsonSerializer.SerializeToUtf8Bytes(steps[i], Json);
+            values[4 + 2 * i] = FlowRecordJson.Serialize(steps[i]);
         }
         return (int)await redis.Database.ScriptEvaluateAsync(AppendScript, Keys(key), values) == 1;
     }
@@ -126,7 +123,7 @@ public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<
         var parts = (RedisResult[])result!;
         if (!DateTimeOffset.TryParseExact((string?)parts[0], "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started))
         {
-            LogUnreadableRecord(logger, null);
+            FlowRecordJson.LogUnreadable(logger);
             return null;
         }
         var challenge = (string?)parts[1];
@@ -138,7 +135,7 @@ public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<
         };
         foreach (var part in parts.Skip(3))
         {
-            if (!part.IsNull && Deserialize((byte[])part!) is { } step)
+            if (!part.IsNull && FlowRecordJson.Deserialize<FlowStep>((byte[])part!, logger) is { } step)
             {
                 record.Steps.Add(step);
             }
@@ -151,20 +148,4 @@ public sealed partial class RedisFlowRecordStore(RedisConnection redis, ILogger<
     // One hash slot for the three ({...} is the part Redis Cluster hashes), under the app's prefix.
     private static RedisKey[] Keys(string key) =>
         [$"AgilePlanner:{{{key}}}:meta", $"AgilePlanner:{{{key}}}:entries", $"AgilePlanner:{{{key}}}:steps"];
-
-    private FlowStep? Deserialize(byte[] bytes)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<FlowStep>(bytes, Json);
-        }
-        catch (JsonException exception)
-        {
-            LogUnreadableRecord(logger, exception);
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A flow record could not be read and was ignored")]
-    private static partial void LogUnreadableRecord(ILogger logger, Exception? exception);
 }
