@@ -9,16 +9,15 @@ using Microsoft.Net.Http.Headers;
 
 namespace AgilePlanner.WebApp.Tests.Flow;
 
-/// <summary>A recorder on an in-memory cache and a fake clock, with browsers made of request contexts and a cookie each.</summary>
+/// <summary>A recorder on a store (by default an in-memory cache) and a fake clock, with browsers made of request contexts and a cookie each.</summary>
 internal sealed class FlowTestContext
 {
+    /// <summary>A recorder on the store the app uses by default: the distributed cache, in memory unless one is given.</summary>
     public FlowTestContext(FlowInspectorOptions? options = null, IDistributedCache? cache = null)
+        : this(new DistributedCacheFlowRecordStore(
+            cache ?? new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions())),
+            NullLogger<DistributedCacheFlowRecordStore>.Instance), options)
     {
-        Options = options ?? new FlowInspectorOptions();
-        Cache = cache ?? new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
-        Recorder = new FlowRecorder(
-            new DistributedCacheFlowRecordStore(Cache, NullLogger<DistributedCacheFlowRecordStore>.Instance),
-            Time, Microsoft.Extensions.Options.Options.Create(Options));
     }
 
     /// <summary>A recorder on the given store, on the given clock (instances that share a store share a clock).</summary>
@@ -26,13 +25,10 @@ internal sealed class FlowTestContext
     {
         Options = options ?? new FlowInspectorOptions();
         Time = time ?? Time;
-        Cache = null!;
         Recorder = new FlowRecorder(store, Time, Microsoft.Extensions.Options.Options.Create(Options));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-
-    public IDistributedCache Cache { get; }
 
     public FlowInspectorOptions Options { get; }
 

@@ -14,6 +14,7 @@ public sealed class RedisFlowRecordStoreTests : IAsyncLifetime
 {
     private RedisServer _redis = null!;
     private readonly List<RedisConnection> _connections = [];
+    private RedisConnection? _inspector;
 
     public async ValueTask InitializeAsync() => _redis = await RedisServer.StartNewAsync();
 
@@ -142,7 +143,8 @@ public sealed class RedisFlowRecordStoreTests : IAsyncLifetime
         Assert.Equal(["callback"], record.Steps.Select(s => s.Title));
     }
 
-    private IDatabase Database => Connection().Database;
+    // The test's own look into Redis, apart from the instances' connections.
+    private IDatabase Database => (_inspector ??= Connection()).Database;
 
     private FlowTestContext Instance(FlowInspectorOptions options, Microsoft.Extensions.Time.Testing.FakeTimeProvider? time = null) =>
         new(new RedisFlowRecordStore(Connection(), NullLogger<RedisFlowRecordStore>.Instance), options, time);
