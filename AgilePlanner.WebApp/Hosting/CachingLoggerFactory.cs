@@ -11,9 +11,9 @@ namespace AgilePlanner.WebApp.Hosting;
 public sealed class CachingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
+    private readonly Func<string, ILogger> _create = inner.CreateLogger;
 
-    public ILogger CreateLogger(string categoryName) =>
-        _loggers.TryGetValue(categoryName, out var logger) ? logger : _loggers.GetOrAdd(categoryName, inner.CreateLogger);
+    public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, _create);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
