@@ -126,8 +126,9 @@ public static class SandboxHostingExtensions
                 throw new InvalidOperationException(
                     "Sandbox:Database is PostgreSQL, but ConnectionStrings:Sandbox is not set. Set it (ConnectionStrings__Sandbox) to an Npgsql connection string.");
             }
+            var withDefaults = PostgreSqlConnectionString.WithDefaults(connectionString);
             services.AddDbContext<SandboxDbContext, PostgreSqlSandboxDbContext>(options => options
-                .UseNpgsql(connectionString)
+                .UseNpgsql(withDefaults)
                 .UseOpenIddict());
             services.AddSingleton<SharedServerKeys>();
             return ServerKeySource.Database;

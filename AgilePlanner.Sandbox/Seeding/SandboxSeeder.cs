@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenIddict.Abstractions;
 
 namespace AgilePlanner.Sandbox.Seeding;
@@ -113,12 +114,18 @@ internal sealed partial class SandboxSeeder(
         }
     }
 
-    /// <summary>A pooled connection outlives its Close, and a session lock with it: unlock first, whatever happened.</summary>
+    /// <summary>
+    /// A pooled connection outlives its Close, and a session lock with it (the pool does not reset connections: see
+    /// <see cref="PostgreSqlConnectionString"/>): unlock first, whatever happened, and if that fails, the connection is
+    /// discarded instead of going back to the pool still holding the lock.
+    /// </summary>
     private static async Task UnlockAsync(SandboxDbContext db)
     {
+        var unlocked = false;
         try
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedingLockKey})", CancellationToken.None);
+            unlocked = true;
         }
         catch (Exception exception) when (DatabaseOutage.IsOutage(exception))
         {
@@ -126,6 +133,10 @@ internal sealed partial class SandboxSeeder(
         }
         finally
         {
+            if (!unlocked && db.Database.GetDbConnection() is NpgsqlConnection connection)
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
             await db.Database.CloseConnectionAsync();
         }
     }
