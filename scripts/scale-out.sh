@@ -11,6 +11,7 @@
 # (Sandbox__AccessTokenLifetime=00:00:15 scripts/scale-out.sh). For tools that drive the topology (bench/scale.py):
 #   SCALE_OUT_APP=DIR      run the web app already published in DIR instead of building it
 #   SCALE_OUT_STATE=FILE   once every server answers, write the addresses, ports and process ids there (key=value lines)
+#   SCALE_OUT_SANDBOX_OPTIONS=";Max Auto Prepare=0"   more Npgsql settings at the end of the sandbox's connection string
 #
 # Needs: redis-server, postgresql (15), haproxy (apt-get install redis-server postgresql haproxy), the .NET SDK, and root
 # (PostgreSQL runs as the postgres user).
@@ -67,7 +68,7 @@ start_instance() {
   (cd "$work/app" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:${app_ports[$i]}" DataDirectory="$work/data$i" \
     AgilePlanner__PublicBaseUrl="$base" \
     ConnectionStrings__Redis="127.0.0.1:$redis_port,abortConnect=false" \
-    Sandbox__Database=PostgreSQL ConnectionStrings__Sandbox="Host=127.0.0.1;Port=$pg_port;Database=sandbox;Username=postgres" \
+    Sandbox__Database=PostgreSQL ConnectionStrings__Sandbox="Host=127.0.0.1;Port=$pg_port;Database=sandbox;Username=postgres${SCALE_OUT_SANDBOX_OPTIONS:-}" \
     dotnet AgilePlanner.WebApp.dll >>"$work/app$i.log" 2>&1) &
   instance_pids[$i]=$!
   pids+=($!)
