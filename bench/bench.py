@@ -598,7 +598,7 @@ class Bench:
 
     def _balanced_pages(self):
         connections = 32
-        with scale.Topology(os.path.join(OUT, "webapp"), self._scale_settings()) as topology:
+        with scale.Topology(os.path.join(OUT, "webapp"), scale_settings()) as topology:
             browser, project = scale.first_project(topology.port)
             balanced = scale.local_origin(topology.port)
             host = f"Host: localhost:{topology.port}"
@@ -654,7 +654,7 @@ class Bench:
 
     def _race_load(self):
         lifetime = 15
-        settings = {**self._scale_settings(), "Sandbox__AccessTokenLifetime": f"00:00:{lifetime:02d}"}
+        settings = {**scale_settings(), "Sandbox__AccessTokenLifetime": f"00:00:{lifetime:02d}"}
         with scale.Topology(os.path.join(OUT, "webapp"), settings) as topology:
             started = time.perf_counter()
             _, project = scale.first_project(topology.port)
@@ -692,10 +692,6 @@ class Bench:
         growth = max(figure["rss_growth"])
         self.results.target("refresh race: RSS growth of each instance", growth, 1.10, growth <= 1.10, "x")
 
-    def _scale_settings(self):
-        limits = {f"Sandbox__RateLimits__{arg.split(':')[2].split('=')[0]}": "2147483647" for arg in UNLIMITED}
-        return limits
-
     # The whole run -------------------------------------------------------------------------------------
 
     def run(self):
@@ -722,6 +718,11 @@ class Bench:
                 if app is not None:
                     app.stop()
             shutil.rmtree(self.data, ignore_errors=True)
+
+
+def scale_settings():
+    """UNLIMITED as the environment of scripts/scale-out.sh's instances."""
+    return {f"Sandbox__RateLimits__{arg.split(':')[2].split('=')[0]}": "2147483647" for arg in UNLIMITED}
 
 
 def without_flow_record(cookie_header):

@@ -14,7 +14,7 @@ import statistics
 import sys
 
 import scale
-from bench import OUT, UNLIMITED
+from bench import OUT, scale_settings
 from flows import obtain_token
 from loadgen import wrk
 
@@ -25,19 +25,6 @@ SETTINGS = {
 }
 
 
-def postgres_pids():
-    pids = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open(f"/proc/{pid}/comm") as comm:
-                    if comm.read().strip() == "postgres":
-                        pids.append(int(pid))
-            except OSError:
-                continue
-    return pids
-
-
 def instance_url(pid):
     with open(f"/proc/{pid}/environ") as environ:
         urls = next(e for e in environ.read().split("\0") if e.startswith("ASPNETCORE_URLS="))
@@ -45,15 +32,14 @@ def instance_url(pid):
 
 
 def measure(options, runs, seconds):
-    settings = {f"Sandbox__RateLimits__{arg.split(':')[2].split('=')[0]}": "2147483647" for arg in UNLIMITED}
-    settings["SCALE_OUT_SANDBOX_OPTIONS"] = options
+    settings = {**scale_settings(), "SCALE_OUT_SANDBOX_OPTIONS": options}
     with scale.Topology(os.path.join(OUT, "webapp"), settings) as topology:
         instance = topology.pids[0]
         url = instance_url(instance) + "/sandbox/api/v1/me"
         headers = [f"Authorization: Bearer {obtain_token('localhost', topology.port)}", f"Host: localhost:{topology.port}"]
         wrk(url, 8, 10, headers)
         # PostgreSQL starts a process per connection: counted once the warm-up has opened them.
-        postgres = postgres_pids()
+        postgres = topology.processes()["postgres"]
         figures = []
         for _ in range(runs):
             before = scale.cpu_seconds(postgres), scale.cpu_seconds([instance])

@@ -21,7 +21,7 @@ internal static class PostgreSqlConnectionString
     public const int MaxAutoPrepare = 32;
 
     /// <summary>The connection string with the sandbox's defaults for what it does not set.</summary>
-    /// <exception cref="InvalidOperationException">It is not an Npgsql connection string (the message names the key, never the value).</exception>
+    /// <exception cref="InvalidOperationException">It is not an Npgsql connection string (the message never quotes it).</exception>
     public static string WithDefaults(string connectionString)
     {
         NpgsqlConnectionStringBuilder builder;
@@ -37,22 +37,18 @@ internal static class PostgreSqlConnectionString
                 + "'Host=db;Database=sandbox;Username=sandbox;Password=...'. Check its keys and their values.", exception);
         }
 
-        if (!Sets(connectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+        // The settings the string names itself, in any of Npgsql's spellings ("Max Auto Prepare", "MaxAutoPrepare").
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!named.Contains(nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
         {
             builder.MaxAutoPrepare = MaxAutoPrepare;
         }
-        if (!Sets(connectionString, nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
+        if (!named.Contains(nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
         {
             builder.NoResetOnClose = true;
         }
         return builder.ConnectionString;
-    }
-
-    // Whether the string names the setting itself, in any of Npgsql's spellings ("Max Auto Prepare", "MaxAutoPrepare").
-    private static bool Sets(string connectionString, string property)
-    {
-        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        return parsed.Keys.Cast<string>().Any(key =>
-            string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), property, StringComparison.OrdinalIgnoreCase));
     }
 }
