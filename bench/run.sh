@@ -7,7 +7,7 @@ started=$(date +%s)
 
 if [[ "${1:-}" == "--quick" ]]; then
   # A smoke run for development: every figure, far fewer and shorter runs (not for reporting).
-  : "${BENCH_RUNS:=3}" "${BENCH_DURATION:=1}" "${BENCH_WARMUP:=1}" "${BENCH_MEMORY_SECONDS:=6}"
+  : "${BENCH_RUNS:=3}" "${BENCH_DURATION:=1}" "${BENCH_WARMUP:=1}" "${BENCH_FRESH_WARMUP:=6}" "${BENCH_MEMORY_SECONDS:=6}"
   : "${BENCH_LOAD_SECONDS:=4}" "${BENCH_COLD_STARTS:=3}" "${BENCH_SIGNINS:=3}" "${BENCH_SESSIONS:=16}"
   : "${BENCH_RACE_SECONDS:=20}" "${BENCH_RACE_SESSIONS:=8}"
   export BENCH_MODE=quick
@@ -18,6 +18,7 @@ fi
 export BENCH_RUNS=${BENCH_RUNS:-5}                      # runs per figure; each figure is their median
 export BENCH_DURATION=${BENCH_DURATION:-3}              # seconds per wrk run
 export BENCH_WARMUP=${BENCH_WARMUP:-2}                  # seconds of load on each URL before its runs
+export BENCH_FRESH_WARMUP=${BENCH_FRESH_WARMUP:-120}    # seconds of load on a process started for one figure (issue 16's), so its JIT settles first
 export BENCH_MEMORY_SECONDS=${BENCH_MEMORY_SECONDS:-60} # seconds at 32 connections for the memory figure
 export BENCH_LOAD_SECONDS=${BENCH_LOAD_SECONDS:-30}     # seconds of the many-sessions load
 export BENCH_SESSIONS=${BENCH_SESSIONS:-64}             # signed-in sessions in that load
