@@ -600,14 +600,15 @@ class Bench:
         self.results.figures["project_without_cache"] = figure
 
     def _settle(self, targets):
-        """Load a process started for this figure until its JIT has settled, as the long-running app's has.
+        """Load a process started for this figure for BENCH_FRESH_WARMUP seconds before its runs, so that it is
+        compared warm with the long-running app.
 
-        Measured on this machine: a new instance spends more than half its CPU in the JIT for its first minute or
-        more under load (dotnet-counters' dotnet.jit.compilation.time), and its CPU per request falls by half before
-        it is steady; runs taken earlier compare a warming process with a warm one. BENCH_FRESH_WARMUP seconds in all,
-        at 32 connections, shared among the targets (URL, headers[, paths for paths.lua]).
+        Measured on this machine: a new instance spends more than half its CPU in the JIT for about its first two
+        minutes under load (dotnet-counters' dotnet.jit.compilation.time), and its CPU per request falls by half or
+        more before it is steady. The seconds are shared among the targets (URL, headers[, paths for paths.lua]), at
+        32 connections.
         """
-        share = max(1, self.settings.fresh_warmup // max(len(targets), 1))
+        share = max(1, self.settings.fresh_warmup // len(targets))
         for url, headers, *paths in targets:
             if paths:
                 wrk(url, 32, share, headers, script="paths.lua", script_args=paths[0])
